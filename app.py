@@ -1,0 +1,37 @@
+"""kadash — key-account analytics dashboard.
+
+The frame only: page config, the shared sidebar (data source and filters) and navigation.
+Each page lives in ``pages/`` and draws what :mod:`kadash` computes. Start with ``make run``.
+"""
+
+import streamlit as st
+
+from ui import state
+from ui.sidebar import render_sidebar
+
+st.set_page_config(
+    page_title="kadash",
+    page_icon=":material/diamond:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+t = state.get_translator()
+state.get_settings()  # read the URL once, on the session's first run
+
+navigation = st.navigation(
+    [
+        st.Page(
+            "pages/overview.py",
+            title=t("nav.overview"),
+            icon=":material/insights:",
+            url_path="overview",
+            default=True,
+        ),
+        st.Page("pages/tiers.py", title=t("nav.tiers"), icon=":material/stacks:", url_path="tiers"),
+        st.Page("pages/data.py", title=t("nav.data"), icon=":material/dataset:", url_path="data"),
+    ]
+)
+st.sidebar.caption(t("app.tagline"))
+render_sidebar(t)
+navigation.run()

@@ -1,0 +1,245 @@
+"""Command line: ``python -m kadash report PATH [options] [--json]``.
+
+Options shared by every subcommand (columns, basis, scheme, cut-offs, names, filters) live in
+one parent parser, so later subcommands take them too. Unusable input exits with status 2 and
+one line on stderr saying what to fix; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import NoReturn
+
+from kadash.columns import FIELDS, guess_mapping
+from kadash.errors import KadashError
+from kadash.i18n import LANGUAGES, Translator, translator
+from kadash.load import read_cells
+from kadash.report import Analysis, analyse, report_dict
+from kadash.settings import BASES, Settings
+from kadash.tiers import SCHEMES
+
+__all__ = ["main"]
+
+# Column flags: field → (flag, help). --customer/--date/--amount/--profit as promised.
+_COLUMN_FLAGS: dict[str, tuple[str, str]] = {
+    "customer_id": ("--customer", "customer id column"),
+    "date": ("--date", "date column"),
+    "revenue": ("--amount", "amount (revenue) column"),
+    "profit": ("--profit", "gross profit column"),
+    "order_id": ("--order", "order id column"),
+    "customer_name": ("--customer-name", "customer name column"),
+    "region": ("--region", "region column"),
+    "industry": ("--industry", "industry column"),
+    "sales_rep": ("--sales-rep", "sales rep column"),
+    "product_line": ("--product-line", "product line column"),
+}
+assert set(_COLUMN_FLAGS) == set(FIELDS)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one line (and exits 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _common_options() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    columns = parent.add_argument_group("columns (auto-detected from the header when omitted)")
+    for field, (flag, help_text) in _COLUMN_FLAGS.items():
+        columns.add_argument(flag, dest=f"col_{field}", metavar="COL", help=help_text)
+    tiers = parent.add_argument_group("tiers")
+    tiers.add_argument("--basis", choices=BASES, help="rank and tier by revenue or gross profit")
+    tiers.add_argument("--scheme", choices=tuple(SCHEMES), help="tier scheme (default abc)")
+    tiers.add_argument("--cutoffs", help="increasing cumulative bounds, e.g. 0.8,0.95")
+    tiers.add_argument("--names", help="tier names, comma-separated, e.g. A,B,C")
+    tiers.add_argument("--settings", type=Path, help="settings JSON file (flags override it)")
+    data = parent.add_argument_group("data")
+    data.add_argument("--delimiter", help="field delimiter (default: sniffed)")
+    data.add_argument("--since", help="first date to include (YYYY-MM-DD)")
+    data.add_argument("--until", help="last date to include (YYYY-MM-DD)")
+    parent.add_argument("--lang", choices=tuple(LANGUAGES), default="en", help="output language")
+    parent.add_argument("--json", action="store_true", help="print one JSON object")
+    return parent
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m kadash", description="Key-account analytics.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    report = commands.add_parser(
+        "report",
+        parents=[_common_options()],
+        help="concentration and tiers of a transactions file",
+        description="Read a transactions CSV and print concentration and tier figures.",
+    )
+    report.add_argument("path", type=Path, help="transactions CSV file")
+    return parser
+
+
+def _settings_from_args(args: argparse.Namespace) -> Settings:
+    settings = Settings()
+    if args.settings is not None:
+        settings = Settings.from_json(args.settings.read_bytes())
+    if args.scheme:
+        settings = settings.with_scheme(args.scheme)
+    if args.basis:
+        settings = replace(settings, basis=args.basis)
+    if args.cutoffs:
+        settings = replace(settings, cutoffs=tuple(_number(c) for c in args.cutoffs.split(",")))
+    if args.names:
+        settings = replace(settings, names=tuple(n.strip() for n in args.names.split(",")))
+    for attr, text in (("date_from", args.since), ("date_to", args.until)):
+        if text:
+            try:
+                settings = replace(settings, **{attr: date.fromisoformat(text)})
+            except ValueError:
+                raise KadashError("error.not_a_date", value=text) from None
+    return settings.validate()
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise KadashError("error.not_a_number", value=text) from None
+
+
+def _mapping_from_args(args: argparse.Namespace, header: Sequence[str]) -> dict[str, str]:
+    mapping = guess_mapping(header)
+    for field in FIELDS:
+        chosen = getattr(args, f"col_{field}")
+        if chosen:
+            mapping[field] = chosen
+    return mapping
+
+
+def _summary_text(analysis: Analysis, source: str, t: Translator) -> str:
+    """A readable summary for a terminal."""
+    data = report_dict(analysis)
+    s, conc = analysis.settings, analysis.concentration
+    value = t(f"measure.{s.basis}")
+    rejected = ", ".join(f"{k} {v:,}" for k, v in data["rejected_by_reason"].items() if v)
+    money = lambda x: "–" if x is None else f"{x:,.2f}"  # noqa: E731
+    lines = [
+        t("cli.title", source=source),
+        t(
+            "cli.rows",
+            read=t.number(data["rows_read"]),
+            accepted=t.number(data["rows_accepted"]),
+            rejected=t.number(data["rows_rejected"]),
+        )
+        + (f" ({rejected})" if rejected else ""),
+        t(
+            "cli.period",
+            start=data["date_min"] or "–",
+            end=data["date_max"] or "–",
+            customers=t.number(data["customers"]),
+        ),
+        t("cli.totals", revenue=money(data["total_revenue"]), profit=money(data["total_profit"])),
+        "",
+        t("cli.concentration", value=value),
+        "  "
+        + t(
+            "overview.top_share_readout",
+            p="20%",
+            share=t.percent(conc.top_share["0.2"]),
+            value=value,
+        ),
+    ]
+    k80 = conc.customers_for_share["0.8"]
+    if k80 is not None:
+        lines.append(
+            "  "
+            + t(
+                "overview.needed_readout",
+                k=t.number(k80),
+                x=t.percent(k80 / conc.customers),
+                q="80%",
+                value=value,
+            )
+        )
+    lines.append(
+        "  "
+        + t(
+            "cli.indices",
+            gini="–" if conc.gini is None else f"{conc.gini:.3f}",
+            hhi="–" if conc.hhi is None else f"{conc.hhi * 10_000:,.0f}",
+            effective="–"
+            if conc.effective_customers is None
+            else f"{conc.effective_customers:,.1f}",
+        )
+    )
+    lines.append(
+        "  " + t("cli.top_n", shares=" / ".join(t.percent(v) for v in conc.top_n_share.values()))
+    )
+    lines += [
+        "",
+        t(
+            "cli.tiers",
+            scheme=t(f"scheme.{s.scheme}"),
+            cutoffs=", ".join(t.percent(c, 0) for c in s.cutoffs),
+        ),
+    ]
+    header = (
+        t("col.tier"),
+        t("col.customers"),
+        t("col.customer_share"),
+        t("col.revenue"),
+        t("col.revenue_share"),
+        t("col.profit"),
+        t("col.profit_share"),
+    )
+    rows = [header] + [
+        (
+            row.name,
+            t.number(row.customers),
+            t.percent(row.customer_share),
+            t.money(row.revenue),
+            t.percent(row.revenue_share),
+            t.money(row.profit) if analysis.parsed.has_profit else "–",
+            t.percent(row.profit_share) if analysis.parsed.has_profit else "–",
+        )
+        for row in analysis.tier_summary.itertuples(index=False)
+    ]
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(header))]
+    for r in rows:
+        cells = [r[0] + " " * (widths[0] - _width(r[0]))]
+        cells += [" " * (widths[i] - _width(r[i])) + r[i] for i in range(1, len(r))]
+        lines.append("  " + "  ".join(cells))
+    return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    """Terminal width of text (CJK characters take two columns)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    t = translator(args.lang)
+    try:
+        try:
+            data = args.path.read_bytes()
+        except OSError as err:
+            raise KadashError(
+                "error.cannot_read", path=str(args.path), detail=err.strerror
+            ) from None
+        raw = read_cells(data, delimiter=args.delimiter)
+        settings = _settings_from_args(args)
+        analysis = analyse(raw, _mapping_from_args(args, raw.header), settings, t)
+    except KadashError as err:
+        print(f"kadash: error: {err}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(report_dict(analysis), ensure_ascii=False, indent=2))
+    else:
+        print(_summary_text(analysis, args.path.name, t))
+    return 0

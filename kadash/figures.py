@@ -1,0 +1,211 @@
+"""Plotly figures. Each builder takes data and a translator and returns a ``go.Figure``.
+
+Figures are drawn for a projector as much as for a laptop: large fonts, few colours, labels on
+the marks rather than in a legend where possible. Every text on a figure comes through the
+translator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from kadash.i18n import Translator
+
+__all__ = ["TIER_COLORS", "pareto_figure", "tier_color", "tier_share_figure"]
+
+#: Tier colours, top tier first; the last tier of any scheme is drawn in grey.
+TIER_COLORS: tuple[str, ...] = ("#0b3c6e", "#1f77b4", "#5aa9e6", "#9ccbf0", "#c9e2f7")
+_LAST_TIER = "#b4bcc6"
+_INK = "#1b2733"
+_GRID = "#e3e8ee"
+_FONT = dict(family="Noto Sans, Noto Sans CJK SC, Segoe UI, Helvetica, Arial, sans-serif")
+
+
+def tier_color(index: int, count: int) -> str:
+    """Colour of tier ``index`` (0 = top) in a scheme of ``count`` tiers."""
+    return _LAST_TIER if index == count - 1 else TIER_COLORS[min(index, len(TIER_COLORS) - 1)]
+
+
+def _layout(fig: go.Figure, *, title: str, height: int = 460) -> go.Figure:
+    fig.update_layout(
+        title=dict(text=title, x=0, xanchor="left", font=dict(size=18, color=_INK)),
+        template="plotly_white",
+        font=dict(size=14, color=_INK, **_FONT),
+        height=height,
+        margin=dict(l=10, r=10, t=70, b=10),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
+        hoverlabel=dict(font_size=14),
+    )
+    fig.update_xaxes(gridcolor=_GRID, zeroline=False)
+    fig.update_yaxes(gridcolor=_GRID, zeroline=False)
+    return fig
+
+
+def pareto_figure(
+    curve: pd.DataFrame,
+    *,
+    t: Translator,
+    basis: str,
+    readout_p: tuple[float, float | None] | None = None,
+    readout_q: tuple[float, int | None, int] | None = None,
+    tier_of_rank: np.ndarray | None = None,
+    tier_names: Sequence[str] = (),
+) -> go.Figure:
+    """The Pareto curve: cumulative share of value against share of customers.
+
+    Parameters
+    ----------
+    curve
+        Points from :func:`kadash.concentration.pareto_curve` (``k``, ``x``, ``y``).
+    t
+        Translator.
+    basis
+        ``"revenue"`` or ``"profit"`` (names the axis).
+    readout_p
+        ``(p, share)``: mark "the top p of customers bring share".
+    readout_q
+        ``(q, k, n)``: mark "k of n customers make q".
+    tier_of_rank
+        Tier index of each ranked customer; when given, the area under the curve is coloured
+        by tier and ``tier_names`` label the legend.
+    """
+    value = t(f"measure.{basis}")
+    fig = go.Figure()
+    n = int(curve["k"].max()) if len(curve) else 0
+    hover = t("pareto.hover", value=value) + "<extra></extra>"
+    custom = np.column_stack([curve["k"].to_numpy()])
+    if tier_of_rank is not None and len(tier_of_rank) and tier_names:
+        count = len(tier_names)
+        # Point k closes the step of the customer ranked k; point 0 belongs to the top tier.
+        ks = curve["k"].to_numpy()
+        point_tier = np.asarray(tier_of_rank)[np.clip(ks - 1, 0, None)]
+        for i, name in enumerate(tier_names):
+            members = np.flatnonzero(point_tier == i)
+            if not len(members):
+                continue
+            # Start one point earlier so the segments join without a gap.
+            idx = np.arange(max(members[0] - 1, 0), members[-1] + 1)
+            seg = curve.iloc[idx]
+            fig.add_trace(
+                go.Scatter(
+                    x=seg["x"],
+                    y=seg["y"],
+                    customdata=custom[idx],
+                    mode="lines",
+                    line=dict(color=tier_color(i, count), width=3),
+                    fill="tozeroy",
+                    fillcolor=tier_color(i, count),
+                    opacity=0.9,
+                    name=name,
+                    hovertemplate=f"<b>{name}</b><br>{hover}",
+                )
+            )
+    else:
+        fig.add_trace(
+            go.Scatter(
+                x=curve["x"],
+                y=curve["y"],
+                customdata=custom,
+                mode="lines",
+                line=dict(color=TIER_COLORS[0], width=3),
+                fill="tozeroy",
+                fillcolor="rgba(31,119,180,0.12)",
+                name=t("pareto.curve", value=value),
+                hovertemplate=hover,
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=[0, 1],
+            y=[0, 1],
+            mode="lines",
+            line=dict(color="#8a96a3", dash="dot", width=1.5),
+            name=t("pareto.equality"),
+            hoverinfo="skip",
+        )
+    )
+    # Labels sit in the empty area below the curve, the second one lower, so they never meet.
+    if readout_p is not None and readout_p[1] is not None:
+        p, share = readout_p
+        text = t("pareto.mark_top", p=t.percent(p, 0), share=t.percent(share))
+        _mark(fig, p, share, text, offset=(120, 60))
+    if readout_q is not None and readout_q[1] is not None and n:
+        q, k, total = readout_q
+        text = t("pareto.mark_needed", k=t.number(k), x=t.percent(k / total), q=t.percent(q, 0))
+        _mark(fig, k / total, q, text, offset=(150, 130))
+    fig.update_xaxes(title=t("pareto.x", value=value), tickformat=".0%", range=[0, 1])
+    fig.update_yaxes(title=t("pareto.y", value=value), tickformat=".0%", rangemode="tozero")
+    return _layout(fig, title=t("pareto.title", value=value))
+
+
+def _mark(fig: go.Figure, x: float, y: float, text: str, *, offset: tuple[int, int]) -> None:
+    """A readout: guide lines to both axes, a dot and a label."""
+    fig.add_trace(
+        go.Scatter(
+            x=[x],
+            y=[y],
+            mode="markers",
+            marker=dict(color=_INK, size=9),
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    )
+    fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=y, line=dict(color=_INK, dash="dash", width=1))
+    fig.add_shape(type="line", x0=0, x1=x, y0=y, y1=y, line=dict(color=_INK, dash="dash", width=1))
+    fig.add_annotation(
+        x=x,
+        y=y,
+        text=text,
+        showarrow=True,
+        arrowhead=0,
+        arrowcolor=_INK,
+        xanchor="left",
+        ax=offset[0],
+        ay=offset[1],
+        bgcolor="rgba(255,255,255,0.9)",
+        bordercolor=_INK,
+        borderwidth=1,
+        font=dict(size=14),
+        align="left",
+    )
+
+
+def tier_share_figure(summary: pd.DataFrame, *, t: Translator, has_profit: bool) -> go.Figure:
+    """Each tier's share of customers beside its share of revenue (and of gross profit).
+
+    Parameters
+    ----------
+    summary
+        Output of :func:`kadash.tiers.summarize_tiers`.
+    """
+    measures = [
+        ("customer_share", t("tiers.share_customers"), "#9aa5b1"),
+        ("revenue_share", t("tiers.share_revenue"), TIER_COLORS[0]),
+    ]
+    if has_profit:
+        measures.append(("profit_share", t("tiers.share_profit"), "#2a9d8f"))
+    fig = go.Figure()
+    for column, label, color in measures:
+        shares = summary[column].to_numpy(dtype=float)
+        fig.add_trace(
+            go.Bar(
+                x=summary["name"],
+                y=shares,
+                name=label,
+                marker_color=color,
+                text=[t.percent(s, 0) for s in shares],
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate=f"%{{x}}<br>{label}: %{{y:.1%}}<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
+    _layout(fig, title=t("tiers.share_title"), height=440)
+    fig.update_layout(legend=dict(yanchor="top", y=-0.08, xanchor="left", x=0))
+    fig.update_yaxes(title=t("tiers.share_axis"), tickformat=".0%", rangemode="tozero")
+    fig.update_xaxes(title=None, type="category")
+    return fig

@@ -1,0 +1,108 @@
+"""Translations: every user-facing string of ours goes through a :class:`Translator`.
+
+Messages live in ``kadash/locales/<lang>.toml`` (nested tables flatten to dotted keys such as
+``overview.title``). English is complete; another language falls back to English for a key it
+lacks. The ``pseudo`` language, for tests only, wraps every message in ``⟦ ⟧`` so a test can
+find any text on a page that did not come through the translator.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from kadash.exact import MONEY_SCALE
+from kadash.locales import DEFAULT_LANGUAGE, LANGUAGES, catalog
+
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "PSEUDO",
+    "PSEUDO_CLOSE",
+    "PSEUDO_OPEN",
+    "Translator",
+    "catalog",
+    "translator",
+]
+
+PSEUDO = "pseudo"
+PSEUDO_OPEN, PSEUDO_CLOSE = "⟦", "⟧"
+
+
+class Translator:
+    """Look up messages and format numbers for one language.
+
+    Call it with a key and named values: ``t("overview.top_share", p="20%", x="78.1%")``.
+    """
+
+    def __init__(self, lang: str = DEFAULT_LANGUAGE) -> None:
+        self.lang = lang
+
+    @property
+    def is_pseudo(self) -> bool:
+        return self.lang == PSEUDO
+
+    def has(self, key: str) -> bool:
+        return key in catalog(DEFAULT_LANGUAGE)
+
+    def __call__(self, key: str, /, **values: Any) -> str:
+        base = catalog(DEFAULT_LANGUAGE)
+        own = base if self.lang in (DEFAULT_LANGUAGE, PSEUDO) else catalog(self.lang)
+        template = own.get(key, base.get(key))
+        if template is None:
+            raise KeyError(f"No message {key!r} in kadash/locales/en.toml.")
+        text = template.format(**values) if values else template
+        return f"{PSEUDO_OPEN}{text}{PSEUDO_CLOSE}" if self.is_pseudo else text
+
+    # Numbers are formatted here so a language can change separators and units in one place.
+    def number(self, value: float | int | None, decimals: int = 0) -> str:
+        """Thousands-separated number; an en dash for a missing value."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return "–"
+        return f"{value:,.{decimals}f}"
+
+    def percent(self, share: float | None, decimals: int = 1) -> str:
+        """A fraction as a percentage (0.783 → ``78.3%``)."""
+        if share is None or (isinstance(share, float) and math.isnan(share)):
+            return "–"
+        return f"{share * 100:,.{decimals}f}%"
+
+    def money(self, minor: int | float | np.integer | None, decimals: int = 0) -> str:
+        """An amount in minor units (0.0001) as currency units with separators."""
+        if minor is None or (isinstance(minor, float) and math.isnan(minor)):
+            return "–"
+        return self.number(float(minor) / MONEY_SCALE, decimals)
+
+    def money_short(self, minor: int | float | np.integer) -> str:
+        """A compact amount for headline numbers: 12.3M, 456.7K (units translated)."""
+        value = float(minor) / MONEY_SCALE
+        for factor, key in ((1e9, "unit.billion"), (1e6, "unit.million"), (1e3, "unit.thousand")):
+            if abs(value) >= factor:
+                return self(key, x=f"{value / factor:,.1f}")
+        return self.number(value)
+
+    def error(self, err: Exception) -> str:
+        """The message of an error in this language (a :class:`~kadash.errors.KadashError`
+        is translated by its key; anything else is shown as an unexpected problem)."""
+        key, params = getattr(err, "key", None), getattr(err, "params", {})
+        if key is not None and self.has(key):
+            return self(key, **params)
+        return self("error.unexpected", detail=str(err))
+
+    def date(self, value: date | datetime | np.datetime64 | None) -> str:
+        """ISO date (``2024-01-05``)."""
+        if value is None:
+            return "–"
+        return str(np.datetime64(value, "D"))
+
+
+@cache
+def translator(lang: str = DEFAULT_LANGUAGE) -> Translator:
+    """The translator for ``lang`` (one per language; translators hold no mutable state)."""
+    if lang != PSEUDO and lang not in LANGUAGES:
+        raise ValueError(f"Unknown language {lang!r}; use one of {', '.join(LANGUAGES)}.")
+    return Translator(lang)

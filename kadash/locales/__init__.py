@@ -1,0 +1,39 @@
+"""Message catalogues, one TOML file per language (nested tables flatten to dotted keys).
+
+Kept apart from :mod:`kadash.i18n` so that :mod:`kadash.errors` can read English messages
+without importing the formatting code (and without an import cycle).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "catalog"]
+
+#: Languages offered to users, code → name in that language.
+LANGUAGES: dict[str, str] = {"en": "English", "zh-Hant": "繁體中文", "zh-Hans": "简体中文"}
+DEFAULT_LANGUAGE = "en"
+_HERE = Path(__file__).parent
+
+
+def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flatten(value, f"{name}."))
+        else:
+            out[name] = str(value)
+    return out
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    """All messages of one language (``en``, ``zh-Hant``, ``zh-Hans``), flattened."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"Unknown language {lang!r}; use one of {', '.join(LANGUAGES)}.")
+    with open(_HERE / f"{lang}.toml", "rb") as fh:
+        return _flatten(tomllib.load(fh))

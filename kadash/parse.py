@@ -1,0 +1,321 @@
+"""Step 2 of loading: cells as text → typed transactions, plus every rejected line with its reason.
+
+Amounts become exact integers in minor units (see :mod:`kadash.exact`); dates become
+``datetime64[s]`` at midnight. A line is rejected for exactly one reason, the first that applies
+in :data:`REJECT_REASONS`; nothing is dropped without being counted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from kadash.columns import FIELDS, check_mapping
+from kadash.exact import MONEY_DECIMALS, MONEY_SCALE, check_sum_fits
+from kadash.load import RawTable
+
+__all__ = [
+    "REJECT_REASONS",
+    "ParseResult",
+    "ParsedAmounts",
+    "ParsedDates",
+    "parse_amounts",
+    "parse_dates",
+    "parse_transactions",
+]
+
+#: Reasons a line is rejected, in the order they are tested (the first that applies wins).
+REJECT_REASONS: tuple[str, ...] = (
+    "empty_row",
+    "too_many_fields",
+    "blank_customer_id",
+    "unreadable_date",
+    "unreadable_amount",
+    "unreadable_profit",
+)
+
+# Integer part: plain digits, or digits grouped by "," in threes ("1,234,567").
+_AMOUNT = re.compile(r"^(?P<sign>[+-]?)(?P<int>\d{1,3}(?:,\d{3})+|\d*)(?:\.(?P<frac>\d*))?$")
+_SCIENTIFIC = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+$")
+_DATE = re.compile(
+    r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+# 14 integer digits keep |amount| · 10^4 below 2^63 with room for sums.
+_MAX_INT_DIGITS = 14
+
+
+@dataclass(frozen=True)
+class ParsedAmounts:
+    """Result of :func:`parse_amounts` (arrays aligned with the input)."""
+
+    minor: np.ndarray  # int64, 0 where not ok
+    ok: np.ndarray  # bool
+    blank: np.ndarray  # bool: empty or whitespace-only cell
+    rounded: np.ndarray  # bool: had non-zero digits beyond the 4th decimal
+
+
+@dataclass(frozen=True)
+class ParsedDates:
+    """Result of :func:`parse_dates`."""
+
+    dates: np.ndarray  # datetime64[s], NaT where not ok
+    ok: np.ndarray  # bool
+
+
+def _as_arrow(values: pd.Series | list[str] | np.ndarray) -> pa.Array:
+    arr = pa.array(values, type=pa.string(), from_pandas=True)
+    return pc.fill_null(pc.utf8_trim_whitespace(arr), "")
+
+
+def _to_int(strings: pa.Array) -> np.ndarray:
+    """Digit strings ("" counts as 0) → int64."""
+    filled = pc.if_else(pc.equal(strings, ""), "0", strings)
+    return pc.cast(filled, pa.int64()).to_numpy(zero_copy_only=False)
+
+
+def parse_amounts(values: pd.Series | list[str] | np.ndarray) -> ParsedAmounts:
+    """Parse money cells exactly into minor units (0.0001).
+
+    Accepted: an optional sign, digits with optional ``,`` thousands grouping in threes,
+    an optional ``.`` decimal part, surrounding spaces, and scientific notation (``1.5E+3``).
+    More than four decimals are rounded half away from zero, and flagged in ``rounded``.
+
+    Parameters
+    ----------
+    values
+        Cell texts.
+
+    Returns
+    -------
+    ParsedAmounts
+    """
+    text = _as_arrow(values)
+    n = len(text)
+    blank = pc.equal(text, "").to_numpy(zero_copy_only=False)
+    parts = pc.extract_regex(text, _AMOUNT.pattern)
+    matched = pc.is_valid(parts).to_numpy(zero_copy_only=False)
+    parts = pc.fill_null(parts, pa.scalar({"sign": "", "int": "", "frac": ""}, parts.type))
+    sign = pc.struct_field(parts, "sign")
+    int_part = pc.replace_substring(pc.struct_field(parts, "int"), ",", "")
+    frac = pc.struct_field(parts, "frac")
+    int_len = pc.utf8_length(int_part).to_numpy(zero_copy_only=False)
+    frac_len = pc.utf8_length(frac).to_numpy(zero_copy_only=False)
+    ok = matched & ((int_len > 0) | (frac_len > 0)) & (int_len <= _MAX_INT_DIGITS)
+
+    int_part = pc.if_else(pa.array(ok), int_part, "")
+    frac = pc.if_else(pa.array(ok), frac, "")
+    head = pc.utf8_rpad(pc.utf8_slice_codeunits(frac, 0, MONEY_DECIMALS), MONEY_DECIMALS, "0")
+    tail = pc.utf8_slice_codeunits(frac, MONEY_DECIMALS)
+    round_up = pc.greater_equal(pc.utf8_slice_codeunits(tail, 0, 1), "5").to_numpy(
+        zero_copy_only=False
+    )
+    rounded = ok & pc.match_substring_regex(tail, "[1-9]").to_numpy(zero_copy_only=False)
+    magnitude = _to_int(int_part) * MONEY_SCALE + _to_int(head) + round_up.astype(np.int64)
+    negative = pc.equal(sign, "-").to_numpy(zero_copy_only=False)
+    minor = np.where(negative, -magnitude, magnitude)
+
+    # Rare shapes (scientific notation) go through Decimal one by one.
+    for i in np.flatnonzero(~ok & ~blank & ~matched):
+        cell = text[int(i)].as_py()
+        if not _SCIENTIFIC.match(cell):
+            continue
+        try:
+            exact = Decimal(cell)
+            scaled = exact.scaleb(MONEY_DECIMALS).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        except InvalidOperation:
+            continue
+        if abs(scaled) < 10 ** (_MAX_INT_DIGITS + MONEY_DECIMALS):
+            minor[i] = int(scaled)
+            ok[i] = True
+            rounded[i] = scaled != exact.scaleb(MONEY_DECIMALS)
+    minor = np.where(ok, minor, 0).astype(np.int64)
+    assert len(minor) == n
+    return ParsedAmounts(minor=minor, ok=ok, blank=blank, rounded=rounded & ok)
+
+
+def parse_dates(values: pd.Series | list[str] | np.ndarray) -> ParsedDates:
+    """Parse date cells: ``YYYY-MM-DD``, ``YYYY/MM/DD`` or ``YYYY.MM.DD``, optionally followed
+    by a time of day (which is ignored: a line belongs to its calendar day).
+
+    Impossible dates (``2023-02-29``, month 13) are not ok.
+    """
+    text = _as_arrow(values)
+    parts = pc.extract_regex(text, _DATE.pattern)
+    matched = pc.is_valid(parts).to_numpy(zero_copy_only=False)
+    parts = pc.fill_null(parts, pa.scalar({"y": "1970", "m": "1", "d": "1"}, parts.type))
+    year, month, day = (_to_int(pc.struct_field(parts, k)) for k in ("y", "m", "d"))
+    month_ok = (month >= 1) & (month <= 12)
+    months = ((year - 1970) * 12 + np.clip(month, 1, 12) - 1).astype("datetime64[M]")
+    days = months.astype("datetime64[D]") + (np.clip(day, 1, 31) - 1)
+    ok = matched & month_ok & (day >= 1) & (days.astype("datetime64[M]") == months)
+    dates = np.where(ok, days, np.datetime64("NaT")).astype("datetime64[s]")
+    return ParsedDates(dates=dates, ok=ok)
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """Typed transactions and the account of every line read.
+
+    Attributes
+    ----------
+    transactions
+        Accepted lines: ``line``, ``customer_id``, ``date``, ``revenue`` (int64 minor units),
+        ``profit`` and ``profit_missing`` when a profit column is mapped, and the mapped text
+        fields (``order_id``, ``customer_name``, ``region``, ``industry``, ``sales_rep``,
+        ``product_line``) with surrounding spaces removed.
+    rejected
+        Rejected lines: ``line``, ``reason`` (a key of :data:`REJECT_REASONS`), ``column`` and
+        ``value`` (the cell at fault, where one is), then the line's original cells.
+    mapping
+        The column mapping used.
+    rows_read
+        Data rows in the file (accepted + rejected).
+    rounded_amounts
+        Accepted cells that had more than four decimals and were rounded.
+    """
+
+    transactions: pd.DataFrame
+    rejected: pd.DataFrame
+    mapping: dict[str, str]
+    rows_read: int
+    rounded_amounts: int = 0
+
+    @property
+    def rows_accepted(self) -> int:
+        return len(self.transactions)
+
+    @property
+    def rows_rejected(self) -> int:
+        return len(self.rejected)
+
+    @property
+    def has_profit(self) -> bool:
+        return "profit" in self.transactions.columns
+
+    @property
+    def missing_profit(self) -> int:
+        """Accepted lines whose profit cell was blank (counted as no profit)."""
+        if not self.has_profit:
+            return 0
+        return int(self.transactions["profit_missing"].sum())
+
+    @property
+    def rejected_by_reason(self) -> dict[str, int]:
+        """Count per reason, every reason listed (zeros included), in test order."""
+        counts = self.rejected["reason"].value_counts()
+        return {reason: int(counts.get(reason, 0)) for reason in REJECT_REASONS}
+
+
+def parse_transactions(raw: RawTable, mapping: Mapping[str, str | None]) -> ParseResult:
+    """Turn cells into typed transactions and rejected lines.
+
+    Parameters
+    ----------
+    raw
+        Cells from :func:`kadash.load.read_cells`.
+    mapping
+        Field → column (see :mod:`kadash.columns`); ``customer_id``, ``date`` and ``revenue``
+        are required.
+
+    Returns
+    -------
+    ParseResult
+
+    Raises
+    ------
+    ValueError
+        If the mapping is invalid, or the amounts are too large to add up exactly.
+    """
+    mapping = check_mapping(mapping, raw.header)
+    cells = raw.cells
+    lines = cells.index.to_numpy(dtype=np.int64)
+    stripped = {field: cells[column].str.strip() for field, column in mapping.items()}
+
+    all_blank = np.ones(len(cells), dtype=bool)
+    for column in cells.columns:
+        all_blank &= (cells[column].str.strip() == "").to_numpy()
+    overflow = np.isin(lines, raw.overflow.index.to_numpy(dtype=np.int64))
+    blank_id = (stripped["customer_id"] == "").to_numpy()
+    dates = parse_dates(stripped["date"])
+    revenue = parse_amounts(stripped["revenue"])
+    checks: list[tuple[str, np.ndarray, str | None]] = [
+        ("empty_row", all_blank, None),
+        ("too_many_fields", overflow, None),
+        ("blank_customer_id", blank_id, mapping["customer_id"]),
+        ("unreadable_date", ~dates.ok, mapping["date"]),
+        ("unreadable_amount", ~revenue.ok, mapping["revenue"]),
+    ]
+    profit = None
+    if "profit" in mapping:
+        profit = parse_amounts(stripped["profit"])
+        checks.append(("unreadable_profit", ~profit.ok & ~profit.blank, mapping["profit"]))
+
+    reason = np.full(len(cells), "", dtype=object)
+    column_at_fault = np.full(len(cells), "", dtype=object)
+    for key, mask, column in checks:
+        new = mask & (reason == "")
+        reason[new] = key
+        if column is not None:
+            column_at_fault[new] = column
+    rejected_mask = reason != ""
+    accepted = ~rejected_mask
+
+    rejected = _rejected_frame(raw, rejected_mask, reason, column_at_fault)
+
+    tx = pd.DataFrame(
+        {
+            "line": lines[accepted],
+            "customer_id": stripped["customer_id"].to_numpy()[accepted],
+            "date": dates.dates[accepted],
+            "revenue": revenue.minor[accepted],
+        }
+    )
+    tx["customer_id"] = tx["customer_id"].astype("str")
+    rounded = int(revenue.rounded[accepted].sum())
+    if profit is not None:
+        tx["profit"] = profit.minor[accepted]
+        tx["profit_missing"] = profit.blank[accepted]
+        rounded += int(profit.rounded[accepted].sum())
+        check_sum_fits(tx["profit"].to_numpy(), mapping["profit"])
+    check_sum_fits(tx["revenue"].to_numpy(), mapping["revenue"])
+    for field in FIELDS:
+        if field in mapping and field not in ("customer_id", "date", "revenue", "profit"):
+            tx[field] = pd.array(stripped[field].to_numpy()[accepted], dtype="str")
+    return ParseResult(
+        transactions=tx,
+        rejected=rejected,
+        mapping=dict(mapping),
+        rows_read=len(cells),
+        rounded_amounts=rounded,
+    )
+
+
+def _rejected_frame(
+    raw: RawTable, mask: np.ndarray, reason: np.ndarray, column: np.ndarray
+) -> pd.DataFrame:
+    """Rejected lines with their reason, the cell at fault and all original cells."""
+    cells = raw.cells[mask]
+    value = [
+        raw.overflow.get(line, "") if col == "" else cells.at[line, col]
+        for line, col in zip(cells.index, column[mask], strict=True)
+    ]
+    front = pd.DataFrame(
+        {
+            "line": cells.index.to_numpy(dtype=np.int64),
+            "reason": pd.array(reason[mask], dtype="str"),
+            "column": pd.array(column[mask], dtype="str"),
+            "value": pd.array(value, dtype="str"),
+        }
+    )
+    body = cells.reset_index(drop=True)
+    # Original columns could be called "line", "reason"…; keep ours first and unambiguous.
+    body.columns = [f"{c} " if c in front.columns else c for c in body.columns]
+    return pd.concat([front, body], axis=1)

@@ -1,0 +1,136 @@
+"""The whole path for one settings object: cells → transactions → customers → Pareto → tiers.
+
+Used by the command line and the benchmark; the app runs the same steps one by one so it can
+cache each. :func:`analyse` returns the intermediate tables, :func:`report_dict` the JSON-able
+summary whose keys the CLI promises.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kadash.concentration import (
+    ConcentrationSummary,
+    concentration_summary,
+    major_customers,
+    rank_customers,
+)
+from kadash.customers import filter_transactions, summarize_customers
+from kadash.errors import KadashError
+from kadash.exact import minor_to_decimal
+from kadash.i18n import Translator, translator
+from kadash.load import RawTable
+from kadash.parse import ParseResult, parse_transactions
+from kadash.settings import Settings
+from kadash.tiers import assign_tiers, default_tier_names, summarize_tiers
+
+__all__ = ["Analysis", "analyse", "report_dict", "tier_names_for"]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Every intermediate result of one run."""
+
+    settings: Settings
+    parsed: ParseResult
+    lines: pd.DataFrame  # accepted lines after the settings' filters
+    ranked: pd.DataFrame  # customers ranked by the basis
+    concentration: ConcentrationSummary
+    tiers: np.ndarray  # tier index per ranked customer
+    tier_summary: pd.DataFrame
+
+
+def tier_names_for(settings: Settings, t: Translator) -> list[str]:
+    """The settings' own tier names, or the scheme's in the translator's language."""
+    if settings.names:
+        return list(settings.names)
+    return default_tier_names(settings.scheme, settings.tier_count, t)
+
+
+def analyse(
+    raw: RawTable, mapping: dict[str, str], settings: Settings, t: Translator | None = None
+) -> Analysis:
+    """Run the whole path on cells read by :func:`kadash.load.read_cells`."""
+    t = t or translator()
+    settings.validate()
+    parsed = parse_transactions(raw, mapping)
+    if settings.basis == "profit" and not parsed.has_profit:
+        raise KadashError("error.no_profit_column")
+    lines = filter_transactions(
+        parsed.transactions,
+        date_from=settings.date_from,
+        date_to=settings.date_to,
+        include=settings.filter_map,
+    )
+    ranked = rank_customers(summarize_customers(lines), settings.basis)
+    values = ranked[settings.basis].to_numpy(dtype=np.int64)
+    tiers = assign_tiers(values, settings.cutoffs, settings.rule)
+    summary = summarize_tiers(ranked, tiers, tier_names_for(settings, t), cutoffs=settings.cutoffs)
+    return Analysis(
+        settings=settings,
+        parsed=parsed,
+        lines=lines,
+        ranked=ranked,
+        concentration=concentration_summary(values),
+        tiers=tiers,
+        tier_summary=summary,
+    )
+
+
+def _money(minor: int | None) -> float | None:
+    return None if minor is None else float(minor_to_decimal(minor))
+
+
+def report_dict(analysis: Analysis) -> dict[str, Any]:
+    """The JSON report (keys are a promise: later versions add keys, never rename them)."""
+    a, parsed = analysis, analysis.parsed
+    has_profit = parsed.has_profit
+    conc = a.concentration
+    dates = a.lines["date"]
+    tiers = [
+        {
+            "id": row.id,
+            "name": row.name,
+            "customers": int(row.customers),
+            "customer_share": row.customer_share,
+            "revenue": _money(int(row.revenue)),
+            "revenue_share": row.revenue_share,
+            "profit": _money(int(row.profit)) if has_profit else None,
+            "profit_share": row.profit_share if has_profit else None,
+        }
+        for row in a.tier_summary.itertuples(index=False)
+    ]
+    majors = major_customers(a.ranked, a.settings.basis)
+    return {
+        "settings": a.settings.to_dict(),
+        "basis": a.settings.basis,
+        "mapping": parsed.mapping,
+        "rows_read": parsed.rows_read,
+        "rows_accepted": parsed.rows_accepted,
+        "rows_rejected": parsed.rows_rejected,
+        "rejected_by_reason": parsed.rejected_by_reason,
+        "missing_profit": parsed.missing_profit if has_profit else None,
+        "rounded_amounts": parsed.rounded_amounts,
+        "lines_in_view": len(a.lines),
+        "customers": conc.customers,
+        "total_revenue": _money(int(a.lines["revenue"].sum())),
+        "total_profit": _money(int(a.lines["profit"].sum())) if has_profit else None,
+        "date_min": None if dates.empty else str(dates.min().date()),
+        "date_max": None if dates.empty else str(dates.max().date()),
+        "negative_customers": conc.negative_customers,
+        "top_share": conc.top_share,
+        "top_n_share": conc.top_n_share,
+        "customers_for_share": conc.customers_for_share,
+        "gini": conc.gini,
+        "hhi": conc.hhi,
+        "effective_customers": conc.effective_customers,
+        "major_customers": [
+            {"customer_id": r.customer_id, "label": r.label, "share": r.share}
+            for r in majors.itertuples(index=False)
+        ],
+        "tiers": tiers,
+    }

@@ -1,0 +1,256 @@
+"""The one settings object: basis, tier scheme, cut-offs, tier names and filters.
+
+The sidebar and every page read and write a :class:`Settings`; it round-trips through the
+URL's query parameters (so a link reproduces a view) and through a JSON file. It is versioned:
+a file from a newer kadash is refused with a clear message, and older versions are upgraded
+in :func:`Settings.from_dict`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from kadash.columns import FILTER_FIELDS
+from kadash.errors import KadashError
+from kadash.tiers import SCHEMES, check_cutoffs
+
+__all__ = ["BASES", "SETTINGS_VERSION", "Settings"]
+
+SETTINGS_VERSION = 1
+BASES: tuple[str, ...] = ("revenue", "profit")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that decides what the pages show, apart from the data itself.
+
+    Attributes
+    ----------
+    basis
+        ``"revenue"`` or ``"profit"``: the value customers are ranked and tiered by.
+    scheme
+        ``"abc"``, ``"ibm"``, ``"count"`` or ``"cumulative"`` (see :data:`kadash.tiers.SCHEMES`).
+    cutoffs
+        Increasing cumulative bounds, one fewer than tiers (read exactly as decimals).
+    names
+        Tier names; empty means the scheme's own names in the user's language.
+    date_from, date_to
+        Inclusive date range of the lines used; ``None`` is open.
+    filters
+        ``(field, values)`` pairs for region / industry / sales rep / product line; a line is
+        kept when its value is one of the chosen ones.
+    """
+
+    basis: str = "revenue"
+    scheme: str = "abc"
+    cutoffs: tuple[float, ...] = (0.8, 0.95)
+    names: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+    version: int = SETTINGS_VERSION
+
+    # -- derived values ---------------------------------------------------------------
+    @property
+    def rule(self) -> str:
+        """``"cumulative"`` (share of value) or ``"count"`` (share of customers)."""
+        return SCHEMES[self.scheme].rule
+
+    @property
+    def tier_count(self) -> int:
+        return len(self.cutoffs) + 1
+
+    @property
+    def cutoff_fractions(self) -> tuple[Fraction, ...]:
+        return check_cutoffs(self.cutoffs)
+
+    @property
+    def filter_map(self) -> dict[str, tuple[str, ...]]:
+        return dict(self.filters)
+
+    # -- changes ----------------------------------------------------------------------
+    def validate(self) -> Settings:
+        """Return ``self`` if consistent; raise :class:`~kadash.errors.KadashError` if not."""
+        if self.version != SETTINGS_VERSION:
+            raise KadashError("error.settings_version", got=self.version, want=SETTINGS_VERSION)
+        if self.basis not in BASES:
+            raise KadashError("error.settings_value", name="basis", value=self.basis)
+        if self.scheme not in SCHEMES:
+            raise KadashError("error.settings_value", name="scheme", value=self.scheme)
+        check_cutoffs(self.cutoffs)
+        if self.names and len(self.names) != self.tier_count:
+            raise KadashError("error.names_count", names=len(self.names), tiers=self.tier_count)
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise KadashError("error.date_order", start=self.date_from, end=self.date_to)
+        for name, _ in self.filters:
+            if name not in FILTER_FIELDS:
+                raise KadashError("error.settings_value", name="filter", value=name)
+        return self
+
+    def with_scheme(self, scheme: str) -> Settings:
+        """Switch scheme, taking its default cut-offs and names."""
+        if scheme not in SCHEMES:
+            raise KadashError("error.settings_value", name="scheme", value=scheme)
+        defaults = tuple(float(c) for c in SCHEMES[scheme].cutoffs)
+        return replace(self, scheme=scheme, cutoffs=defaults, names=())
+
+    def with_filter(self, name: str, values: Sequence[str]) -> Settings:
+        """Set the chosen values of one filter (empty: no filter on that field)."""
+        kept = {k: v for k, v in self.filters if k != name}
+        if values:
+            kept[name] = tuple(values)
+        return replace(self, filters=tuple((k, kept[k]) for k in FILTER_FIELDS if k in kept))
+
+    # -- JSON -------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["cutoffs"] = list(self.cutoffs)
+        data["names"] = list(self.names)
+        data["date_from"] = self.date_from.isoformat() if self.date_from else None
+        data["date_to"] = self.date_to.isoformat() if self.date_to else None
+        data["filters"] = {k: list(v) for k, v in self.filters}
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Settings:
+        """Build from :meth:`to_dict` output; unknown keys are an error (likely a typo)."""
+        data = dict(data)
+        version = data.pop("version", SETTINGS_VERSION)
+        if not isinstance(version, int) or version > SETTINGS_VERSION or version < 1:
+            raise KadashError("error.settings_version", got=version, want=SETTINGS_VERSION)
+        known = {"basis", "scheme", "cutoffs", "names", "date_from", "date_to", "filters"}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise KadashError("error.settings_unknown", keys=", ".join(unknown))
+        kwargs: dict[str, Any] = {}
+        for key in ("basis", "scheme"):
+            if key in data:
+                kwargs[key] = str(data[key])
+        if "cutoffs" in data:
+            kwargs["cutoffs"] = tuple(_as_float(c) for c in data["cutoffs"])
+        elif "scheme" in data and data["scheme"] in SCHEMES:
+            kwargs["cutoffs"] = tuple(float(c) for c in SCHEMES[data["scheme"]].cutoffs)
+        if "names" in data:
+            kwargs["names"] = tuple(str(n) for n in data["names"])
+        for key in ("date_from", "date_to"):
+            if data.get(key):
+                kwargs[key] = _as_date(data[key])
+        filters = data.get("filters") or {}
+        kwargs["filters"] = tuple(
+            (k, tuple(str(v) for v in filters[k])) for k in FILTER_FIELDS if filters.get(k)
+        )
+        unknown_filters = sorted(set(filters) - set(FILTER_FIELDS))
+        if unknown_filters:
+            raise KadashError("error.settings_value", name="filter", value=unknown_filters[0])
+        return cls(**kwargs).validate()
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Settings:
+        try:
+            data = json.loads(text)
+        except (json.JSONDecodeError, UnicodeDecodeError) as err:
+            raise KadashError("error.settings_json", detail=str(err)) from None
+        if not isinstance(data, dict):
+            raise KadashError("error.settings_json", detail="not a JSON object")
+        return cls.from_dict(data)
+
+    # -- URL query parameters ------------------------------------------------------------
+    def to_query(self) -> dict[str, str | list[str]]:
+        """Query parameters for this view; only what differs from the defaults is written."""
+        default = Settings()
+        params: dict[str, str | list[str]] = {}
+        if self.basis != default.basis:
+            params["basis"] = self.basis
+        if self.scheme != default.scheme:
+            params["scheme"] = self.scheme
+        if self.cutoffs != Settings().with_scheme(self.scheme).cutoffs:
+            params["cutoffs"] = ",".join(_fmt(c) for c in self.cutoffs)
+        if self.names:
+            params["names"] = list(self.names)
+        if self.date_from:
+            params["from"] = self.date_from.isoformat()
+        if self.date_to:
+            params["to"] = self.date_to.isoformat()
+        for name, values in self.filters:
+            params[name] = list(values)
+        return params
+
+    @classmethod
+    def from_query(cls, params: Mapping[str, str | Sequence[str]]) -> tuple[Settings, list[str]]:
+        """Read query parameters leniently: a link must never break the app.
+
+        Returns
+        -------
+        tuple
+            The settings, and the names of parameters that were invalid and ignored.
+        """
+
+        def values(key: str) -> list[str]:
+            raw = params.get(key)
+            if raw is None:
+                return []
+            return [raw] if isinstance(raw, str) else [str(v) for v in raw]
+
+        def first(key: str) -> str | None:
+            got = values(key)
+            return got[-1] if got else None
+
+        settings, ignored = cls(), []
+
+        def attempt(key: str, change: Any) -> None:
+            nonlocal settings
+            try:
+                settings = change(settings).validate()
+            except (KadashError, ValueError, TypeError):
+                ignored.append(key)
+
+        if (scheme := first("scheme")) is not None:
+            attempt("scheme", lambda s: s.with_scheme(scheme))
+        if (basis := first("basis")) is not None:
+            attempt("basis", lambda s: replace(s, basis=basis))
+        if (cutoffs := first("cutoffs")) is not None:
+            attempt(
+                "cutoffs",
+                lambda s: replace(s, cutoffs=tuple(_as_float(c) for c in cutoffs.split(","))),
+            )
+        if names := values("names"):
+            attempt("names", lambda s: replace(s, names=tuple(names)))
+        if (start := first("from")) is not None:
+            attempt("from", lambda s: replace(s, date_from=_as_date(start)))
+        if (end := first("to")) is not None:
+            attempt("to", lambda s: replace(s, date_to=_as_date(end)))
+        for name in FILTER_FIELDS:
+            if chosen := values(name):
+                attempt(name, lambda s, n=name, c=chosen: s.with_filter(n, c))
+        return settings, ignored
+
+
+def _as_float(value: Any) -> float:
+    if isinstance(value, bool):
+        raise KadashError("error.not_a_number", value=value)
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        raise KadashError("error.not_a_number", value=value) from None
+
+
+def _as_date(value: Any) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise KadashError("error.not_a_date", value=value) from None
+
+
+def _fmt(value: float) -> str:
+    """Shortest decimal text of a cut-off (0.8 → "0.8")."""
+    return repr(float(value))

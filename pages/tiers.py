@@ -1,0 +1,195 @@
+"""Tiers: choose a standard, move the cut-offs, see who lands where and what each tier weighs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from kadash.concentration import pareto_curve
+from kadash.customers import search_customers
+from kadash.export import customers_table, tiers_table
+from kadash.figures import pareto_figure, tier_share_figure
+from kadash.i18n import Translator
+from kadash.report import tier_names_for
+from kadash.settings import Settings
+from kadash.tiers import SCHEMES, assign_tiers, enforce_increasing, summarize_tiers
+from ui import state
+from ui.data import View
+from ui.widgets import (
+    LAZY_ROWS,
+    as_percent,
+    current_view,
+    download_csv,
+    guard,
+    money_column,
+    page_header,
+    percent_column,
+)
+
+_SLIDER = "tiers.cutoff.{}"
+
+
+def _slider_keys(count: int) -> list[str]:
+    return [_SLIDER.format(i) for i in range(count)]
+
+
+def _on_scheme() -> None:
+    settings = state.get_settings()
+    state.set_settings(settings.with_scheme(st.session_state["tiers.scheme"]))
+    for key in _slider_keys(5):
+        st.session_state.pop(key, None)
+
+
+def _on_cutoff(changed: int, count: int) -> None:
+    keys = _slider_keys(count)
+    values = enforce_increasing([st.session_state[k] for k in keys], changed, low=1, high=99)
+    for key, value in zip(keys, values, strict=True):
+        st.session_state[key] = value
+    state.update_settings(cutoffs=tuple(v / 100 for v in values))
+
+
+def _on_basis() -> None:
+    state.update_settings(basis=st.session_state["tiers.basis"])
+
+
+def _controls(t: Translator, settings: Settings, names: list[str], has_profit: bool) -> None:
+    left, right = st.columns([1.4, 1], gap="large")
+    state.seed("tiers.scheme", settings.scheme)
+    left.selectbox(
+        t("tiers.scheme"),
+        list(SCHEMES),
+        format_func=lambda s: t(f"scheme.{s}"),
+        key="tiers.scheme",
+        on_change=_on_scheme,
+        help=t("tiers.scheme_help"),
+    )
+    options = ["revenue", "profit"] if has_profit else ["revenue"]
+    state.seed("tiers.basis", settings.basis if settings.basis in options else "revenue")
+    with right:
+        st.segmented_control(
+            t("basis.label"),
+            options,
+            format_func=lambda b: t(f"basis.{b}"),
+            key="tiers.basis",
+            required=True,
+            on_change=_on_basis,
+            help=t("basis.help"),
+        )
+    unit = t("tiers.of_customers") if settings.rule == "count" else t(f"basis.{settings.basis}")
+    count = len(settings.cutoffs)
+    for i, (col, key) in enumerate(zip(st.columns(count), _slider_keys(count), strict=True)):
+        state.seed(key, round(settings.cutoffs[i] * 100))
+        col.slider(
+            t("tiers.cutoff_label", upper=names[i], lower=names[i + 1]),
+            min_value=1,
+            max_value=99,
+            format="%d%%",
+            key=key,
+            on_change=_on_cutoff,
+            args=(i, count),
+            help=t("tiers.cutoff_help", unit=unit),
+        )
+
+
+def _cards(t: Translator, summary: pd.DataFrame, has_profit: bool) -> None:
+    for col, row in zip(st.columns(len(summary), border=True), summary.itertuples(), strict=True):
+        col.metric(row.name, t.number(row.customers), help=t("tiers.card_help"))
+        shares = t(
+            "tiers.card_shares",
+            customers=t.percent(row.customer_share),
+            revenue=t.percent(row.revenue_share),
+        )
+        if has_profit:
+            shares += " · " + t("tiers.card_profit", profit=t.percent(row.profit_share))
+        col.caption(shares)
+
+
+def _breakdown(t: Translator, summary: pd.DataFrame, has_profit: bool) -> None:
+    shares = [t(k) for k in ("col.customer_share", "col.revenue_share", "col.profit_share")]
+    money = [t(k) for k in ("col.revenue", "col.profit", "col.revenue_per_customer")]
+    table = as_percent(tiers_table(summary, t=t, exact=False), shares)
+    if not has_profit:
+        table = table.drop(columns=[t("col.profit"), t("col.profit_share")])
+    config = {c: percent_column(c) for c in shares} | {c: money_column(c, 0) for c in money}
+    st.dataframe(table, hide_index=True, column_config=config)
+    download_csv(
+        t("tiers.download_breakdown"),
+        lambda: tiers_table(summary, t=t),
+        file_name="kadash-tiers.csv",
+        key="tiers.download_breakdown",
+    )
+
+
+def _customer_list(
+    t: Translator, ranked: pd.DataFrame, tiers: np.ndarray, names: list[str]
+) -> None:
+    st.subheader(t("tiers.customers_title"), anchor=False)
+    query = st.text_input(
+        t("tiers.search"), key="tiers.search", placeholder=t("tiers.search_placeholder")
+    )
+    hit = search_customers(ranked, query)
+    table = customers_table(ranked[hit], tiers[hit], names, t=t, exact=False)
+    st.caption(
+        t("tiers.customers_count", shown=t.number(int(hit.sum())), total=t.number(len(ranked)))
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        height=420,
+        lazy=len(table) > LAZY_ROWS,
+        column_config={t(k): money_column(t(k)) for k in ("col.revenue", "col.profit")},
+    )
+    download_csv(
+        t("tiers.download_customers", n=t.number(int(hit.sum()))),
+        lambda: customers_table(ranked[hit], tiers[hit], names, t=t),
+        file_name="kadash-customers.csv",
+        key="tiers.download_customers",
+    )
+
+
+@st.fragment
+def _tiers(view: View, t: Translator, has_profit: bool) -> None:
+    settings = state.get_settings()
+    names = tier_names_for(settings, t)
+    _controls(t, settings, names, has_profit)
+    settings = state.get_settings()  # the widgets above may have changed it
+    names = tier_names_for(settings, t)
+    ranked = view.ranked(settings.basis)
+    values = ranked[settings.basis].to_numpy(dtype=np.int64)
+    tiers = assign_tiers(values, settings.cutoffs, settings.rule)
+    summary = summarize_tiers(ranked, tiers, names, cutoffs=settings.cutoffs)
+    _cards(t, summary, has_profit)
+    left, right = st.columns([1, 1.25], gap="large")
+    left.plotly_chart(tier_share_figure(summary, t=t, has_profit=has_profit), key="tiers.shares")
+    boundaries = tuple(int(k) for k in np.flatnonzero(np.diff(tiers)) + 1)
+    right.plotly_chart(
+        pareto_figure(
+            pareto_curve(values, keep=boundaries),
+            t=t,
+            basis=settings.basis,
+            tier_of_rank=tiers,
+            tier_names=names,
+        ),
+        key="tiers.pareto",
+    )
+    st.subheader(t("tiers.breakdown_title"), anchor=False)
+    _breakdown(t, summary, has_profit)
+    _customer_list(t, ranked, tiers, names)
+
+
+def render() -> None:
+    view = current_view()
+    t = state.get_translator()
+    page_header(t, "tiers.title", t("tiers.caption"))
+    with guard(t):
+        summary = view.summary()
+        empty = view.ranked().empty
+    if empty:
+        st.info(t("common.no_customers"), icon=":material/filter_alt:")
+        st.stop()
+    _tiers(view, t, summary.has_profit)
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,210 @@
+"""The current data and its cached pipeline.
+
+Every expensive step is cached on the *digest* of the file, computed once per upload (not on
+every rerun), plus the mapping and filters that step depends on. The file's bytes are passed
+as an underscore argument, which Streamlit does not hash. A slider move therefore never
+re-reads or re-aggregates: it reaches the cached ranked customers and only re-tiers them.
+
+``st.cache_data`` is global to the server process, keyed by those digests; results hold no
+session state. Nothing here is ever mutated after it is returned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from kadash.columns import FILTER_FIELDS, check_mapping, guess_mapping
+from kadash.concentration import rank_customers
+from kadash.customers import filter_options, filter_transactions, summarize_customers
+from kadash.load import RawTable, read_cells
+from kadash.parse import ParseResult, parse_transactions
+from kadash.settings import Settings
+
+__all__ = [
+    "SAMPLE_PATH",
+    "ParseSummary",
+    "Source",
+    "View",
+    "current_source",
+    "set_mapping",
+]
+
+SAMPLE_PATH = Path(__file__).resolve().parent.parent / "data" / "sample" / "transactions.csv"
+UPLOAD_KEY = "source.upload"
+_DIGESTS = "kadash.digests"
+_MAPPINGS = "kadash.mappings"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One data file: the bundled sample or an upload."""
+
+    name: str
+    digest: str
+    size: int
+    is_sample: bool
+    data: bytes = field(repr=False, compare=False)
+
+
+@st.cache_resource(show_spinner=False)
+def _sample(path: str, mtime: float) -> Source:
+    # Not user data: the bundled file, shared read-only by every session.
+    data = Path(path).read_bytes()
+    return Source(Path(path).name, hashlib.sha256(data).hexdigest(), len(data), True, data)
+
+
+def current_source() -> Source:
+    """The uploaded file if there is one, else the bundled sample."""
+    uploaded = st.session_state.get(UPLOAD_KEY)
+    if uploaded is None:
+        return _sample(str(SAMPLE_PATH), SAMPLE_PATH.stat().st_mtime)
+    data = uploaded.getvalue()
+    digests = st.session_state.setdefault(_DIGESTS, {})
+    if uploaded.file_id not in digests:
+        digests[uploaded.file_id] = hashlib.sha256(data).hexdigest()
+    return Source(uploaded.name, digests[uploaded.file_id], len(data), False, data)
+
+
+def set_mapping(digest: str, mapping: dict[str, str] | None) -> None:
+    """Remember the user's mapping for this file (``None``: back to the guess)."""
+    mappings = st.session_state.setdefault(_MAPPINGS, {})
+    if mapping is None:
+        mappings.pop(digest, None)
+    else:
+        mappings[digest] = dict(mapping)
+
+
+def _key(mapping: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(mapping.items()))
+
+
+# Each cached step returns a copy on every hit, so small results (header, counts, options)
+# get their own entries: a rerun never copies the big tables just to read a few numbers.
+@st.cache_data(max_entries=4, show_spinner=False)
+def _cells(digest: str, _data: bytes) -> RawTable:
+    return read_cells(_data)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _header(digest: str, _data: bytes) -> tuple[str, ...]:
+    return _cells(digest, _data).header
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _parsed(digest: str, mapping: tuple[tuple[str, str], ...], _data: bytes) -> ParseResult:
+    return parse_transactions(_cells(digest, _data), dict(mapping))
+
+
+@dataclass(frozen=True)
+class ParseSummary:
+    """The row account and the value ranges of one parse, without the rows."""
+
+    rows_read: int
+    rows_accepted: int
+    rows_rejected: int
+    rejected_by_reason: dict[str, int]
+    missing_profit: int
+    rounded_amounts: int
+    has_profit: bool
+    date_min: object
+    date_max: object
+    options: dict[str, list[str]]
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _summary(digest: str, mapping: tuple[tuple[str, str], ...], _data: bytes) -> ParseSummary:
+    parsed = _parsed(digest, mapping, _data)
+    tx = parsed.transactions
+    return ParseSummary(
+        rows_read=parsed.rows_read,
+        rows_accepted=parsed.rows_accepted,
+        rows_rejected=parsed.rows_rejected,
+        rejected_by_reason=parsed.rejected_by_reason,
+        missing_profit=parsed.missing_profit,
+        rounded_amounts=parsed.rounded_amounts,
+        has_profit=parsed.has_profit,
+        date_min=tx["date"].min() if len(tx) else None,
+        date_max=tx["date"].max() if len(tx) else None,
+        options={f: filter_options(tx, f) for f in FILTER_FIELDS if f in tx.columns},
+    )
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _lines(digest: str, mapping: tuple, filters: str, _data: bytes, _s: Settings) -> pd.DataFrame:
+    tx = _parsed(digest, mapping, _data).transactions
+    return filter_transactions(
+        tx, date_from=_s.date_from, date_to=_s.date_to, include=_s.filter_map
+    )
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _ranked(
+    digest: str, mapping: tuple, filters: str, basis: str, _data: bytes, _s: Settings
+) -> pd.DataFrame:
+    lines = _lines(digest, mapping, filters, _data, _s)
+    return rank_customers(summarize_customers(lines), basis)
+
+
+def _filters_key(settings: Settings) -> str:
+    return repr((settings.date_from, settings.date_to, settings.filters))
+
+
+@dataclass(frozen=True)
+class View:
+    """What a page works on: one source, its mapping and the settings.
+
+    Each method is a cached step and raises :class:`~kadash.errors.KadashError` when the data
+    cannot be used (unreadable file, a required column not mapped).
+    """
+
+    source: Source
+    settings: Settings
+
+    @property
+    def _args(self) -> tuple[str, tuple[tuple[str, str], ...]]:
+        return self.source.digest, _key(self.mapping())
+
+    def header(self) -> tuple[str, ...]:
+        return _header(self.source.digest, self.source.data)
+
+    def raw(self) -> RawTable:
+        """All cells as text (large: for the Data page's preview only)."""
+        return _cells(self.source.digest, self.source.data)
+
+    def guessed_mapping(self) -> dict[str, str]:
+        return guess_mapping(self.header())
+
+    def chosen_mapping(self) -> dict[str, str]:
+        """The user's mapping for this file, or the guess; not yet checked."""
+        chosen = st.session_state.get(_MAPPINGS, {}).get(self.source.digest)
+        return dict(chosen or self.guessed_mapping())
+
+    def mapping(self) -> dict[str, str]:
+        """The mapping in use, checked against the header."""
+        return check_mapping(self.chosen_mapping(), self.header())
+
+    def summary(self) -> ParseSummary:
+        return _summary(*self._args, self.source.data)
+
+    def parsed(self) -> ParseResult:
+        """Accepted and rejected lines (large: for the Data page)."""
+        return _parsed(*self._args, self.source.data)
+
+    def lines(self) -> pd.DataFrame:
+        """Accepted lines inside the settings' date range and filters."""
+        return _lines(*self._args, _filters_key(self.settings), self.source.data, self.settings)
+
+    def ranked(self, basis: str | None = None) -> pd.DataFrame:
+        """Customers of the filtered lines, ranked by ``basis`` (default: the settings')."""
+        return _ranked(
+            *self._args,
+            _filters_key(self.settings),
+            basis or self.settings.basis,
+            self.source.data,
+            self.settings,
+        )

@@ -1,0 +1,132 @@
+"""The shared sidebar: data source and filters (every page).
+
+Filters act on lines before customers are aggregated. Their widgets write the settings in
+``on_change`` callbacks, so the settings are current before any page draws.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import streamlit as st
+
+from kadash.columns import FILTER_FIELDS
+from kadash.errors import KadashError
+from kadash.i18n import Translator
+from ui import state
+from ui.data import UPLOAD_KEY, ParseSummary, View, current_source
+
+__all__ = ["file_size", "render_sidebar"]
+
+_LAST_SOURCE = "kadash.last_source"
+_DATES = "filters.dates"
+
+
+def file_size(n: int) -> str:
+    """Bytes as B / KB / MB for people."""
+    for unit, factor in (("MB", 1 << 20), ("KB", 1 << 10)):
+        if n >= factor:
+            return f"{n / factor:,.1f} {unit}"
+    return f"{n:,} B"
+
+
+def _to_date(value: object) -> date:
+    return np.datetime64(value, "D").astype(object)
+
+
+def _reset_filters() -> None:
+    state.update_settings(date_from=None, date_to=None, filters=())
+    for key in [_DATES, *(f"filters.{f}" for f in FILTER_FIELDS)]:
+        st.session_state.pop(key, None)
+
+
+def _on_dates(low: date, high: date) -> None:
+    chosen = st.session_state.get(_DATES) or ()
+    if len(chosen) != 2:  # the user has picked the first day of the range only
+        return
+    start, end = chosen
+    state.update_settings(
+        date_from=None if start <= low else start, date_to=None if end >= high else end
+    )
+
+
+def _on_filter(field: str) -> None:
+    state.set_settings(
+        state.get_settings().with_filter(field, st.session_state[f"filters.{field}"])
+    )
+
+
+def _filters(t: Translator, summary: ParseSummary) -> None:
+    settings = state.get_settings()
+    st.subheader(t("filters.title"), anchor=False)
+    if summary.date_min is not None:
+        low, high = _to_date(summary.date_min), _to_date(summary.date_max)
+        start = min(max(settings.date_from or low, low), high)
+        end = max(min(settings.date_to or high, high), start)
+        state.seed(_DATES, (start, end))
+        st.date_input(
+            t("filters.dates"),
+            min_value=low,
+            max_value=high,
+            key=_DATES,
+            on_change=_on_dates,
+            args=(low, high),
+            help=t("filters.dates_help"),
+            format="YYYY-MM-DD",
+        )
+    chosen = settings.filter_map
+    for field in FILTER_FIELDS:
+        options = summary.options.get(field)
+        if not options:
+            continue
+        key = f"filters.{field}"
+        state.seed(key, [v for v in chosen.get(field, ()) if v in options])
+        st.multiselect(
+            t(f"field.{field}"),
+            options,
+            key=key,
+            on_change=_on_filter,
+            args=(field,),
+            placeholder=t("filters.all"),
+            format_func=lambda v: v or t("filters.blank"),
+        )
+    if settings.filters or settings.date_from or settings.date_to:
+        st.button(t("filters.reset"), on_click=_reset_filters, icon=":material/filter_alt_off:")
+
+
+def render_sidebar(t: Translator) -> View:
+    """Draw the data source and filters; return the view every page works on."""
+    with st.sidebar:
+        st.subheader(t("source.title"), anchor=False)
+        st.file_uploader(
+            t("source.upload"),
+            type=["csv", "txt", "tsv"],
+            key=UPLOAD_KEY,
+            help=t("source.upload_help"),
+        )
+        source = current_source()
+        if st.session_state.get(_LAST_SOURCE, source.digest) != source.digest:
+            _reset_filters()  # filters of another file rarely make sense here
+        st.session_state[_LAST_SOURCE] = source.digest
+        name = t("source.sample_name") if source.is_sample else source.name
+        st.caption(t("source.using", name=name, size=file_size(source.size)))
+        view = View(source, state.get_settings())
+        try:
+            summary = view.summary()
+        except KadashError as err:
+            st.error(t.error(err), icon=":material/error:")
+            return view
+        st.caption(
+            t(
+                "source.status",
+                lines=t.number(summary.rows_accepted),
+                rejected=t.number(summary.rows_rejected),
+            )
+        )
+        if not summary.has_profit and state.get_settings().basis == "profit":
+            state.update_settings(basis="revenue")  # a file without gross profit
+        if summary.rows_rejected:
+            st.page_link("pages/data.py", label=t("source.see_rejected"), icon=":material/rule:")
+        _filters(t, summary)
+    return View(source, state.get_settings())

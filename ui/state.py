@@ -1,0 +1,82 @@
+"""Session state: the one :class:`~kadash.settings.Settings`, the language and the URL.
+
+The settings object is the single source of truth. Widgets are seeded from it when they first
+render (Streamlit forgets a widget's state when its page is left), write back to it when they
+change, and every change is mirrored into ``st.query_params`` so a link reproduces the view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import streamlit as st
+
+from kadash.i18n import DEFAULT_LANGUAGE, LANGUAGES, PSEUDO, Translator, translator
+from kadash.settings import Settings
+
+__all__ = [
+    "get_settings",
+    "get_translator",
+    "ignored_query_params",
+    "seed",
+    "set_settings",
+    "update_settings",
+]
+
+_SETTINGS = "kadash.settings"
+_IGNORED = "kadash.ignored_params"
+_LANG = "kadash.lang"
+
+
+def _query_lists() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def get_translator() -> Translator:
+    """The session's translator: ``?lang=`` on first load, English by default."""
+    if _LANG not in st.session_state:
+        wanted = st.query_params.get("lang", DEFAULT_LANGUAGE)
+        st.session_state[_LANG] = wanted if wanted in (*LANGUAGES, PSEUDO) else DEFAULT_LANGUAGE
+    return translator(st.session_state[_LANG])
+
+
+def get_settings() -> Settings:
+    """The session's settings, read from the URL on the session's first run."""
+    if _SETTINGS not in st.session_state:
+        settings, ignored = Settings.from_query(_query_lists())
+        st.session_state[_SETTINGS] = settings
+        st.session_state[_IGNORED] = ignored
+    return st.session_state[_SETTINGS]
+
+
+def ignored_query_params() -> list[str]:
+    """Names of URL parameters that were invalid when the session started."""
+    get_settings()
+    return st.session_state.get(_IGNORED, [])
+
+
+def set_settings(settings: Settings) -> Settings:
+    """Store new settings and mirror them into the URL (keeping ``lang``)."""
+    settings = settings.validate()
+    st.session_state[_SETTINGS] = settings
+    wanted: dict[str, Any] = settings.to_query()
+    lang = st.session_state.get(_LANG, DEFAULT_LANGUAGE)
+    if lang != DEFAULT_LANGUAGE:
+        wanted["lang"] = lang
+    normalised = {k: v if isinstance(v, list) else [v] for k, v in wanted.items()}
+    if normalised != _query_lists():
+        st.query_params.from_dict(wanted)
+    return settings
+
+
+def update_settings(**changes: Any) -> Settings:
+    """Change some fields of the settings (see :func:`set_settings`)."""
+    return set_settings(replace(get_settings(), **changes))
+
+
+def seed(key: str, value: Any | Callable[[], Any]) -> None:
+    """Give a widget its value from the settings unless it already has one this session."""
+    if key not in st.session_state:
+        st.session_state[key] = value() if callable(value) else value
