@@ -1,7 +1,9 @@
 """kadash — key-account analytics dashboard.
 
-The frame only: page config, the shared sidebar (data source and filters) and navigation.
-Each page lives in ``pages/`` and draws what :mod:`kadash` computes. Start with ``make run``.
+The frame only: page config, the shared sidebar (data source and filters, :mod:`ui.sidebar`)
+and navigation. Each page lives in ``pages/`` and draws what :mod:`kadash` computes. The
+sidebar is drawn here, once, so its widgets keep their state across pages (Streamlit gives a
+widget drawn by a page a different identity on every page). Start with ``make run``.
 """
 
 import streamlit as st
@@ -32,6 +34,5 @@ navigation = st.navigation(
         st.Page("pages/data.py", title=t("nav.data"), icon=":material/dataset:", url_path="data"),
     ]
 )
-st.sidebar.caption(t("app.tagline"))
 render_sidebar(t)
 navigation.run()

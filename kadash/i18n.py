@@ -36,7 +36,8 @@ PSEUDO_OPEN, PSEUDO_CLOSE = "⟦", "⟧"
 class Translator:
     """Look up messages and format numbers for one language.
 
-    Call it with a key and named values: ``t("overview.top_share", p="20%", x="78.1%")``.
+    Call it with a key and named values:
+    ``t("overview.top_share_readout", p="20%", share="78.1%", value="revenue")``.
     """
 
     def __init__(self, lang: str = DEFAULT_LANGUAGE) -> None:

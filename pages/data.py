@@ -12,7 +12,7 @@ from kadash.i18n import Translator
 from kadash.parse import REJECT_REASONS
 from ui import state
 from ui.data import View, set_mapping
-from ui.sidebar import file_size as _size
+from ui.sidebar import file_size
 from ui.widgets import LAZY_ROWS, current_view, download_csv, page_header
 
 _DELIMITERS = {
@@ -29,8 +29,8 @@ def _file_facts(t: Translator, view: View) -> None:
     name = t("source.sample_name") if source.is_sample else source.name
     st.caption(t("data.file_line", name=name, digest=source.digest[:16]))
     cols = st.columns(4, border=True)
-    cols[0].metric(t("data.size"), _size(source.size))
-    cols[1].metric(t("data.encoding"), raw.encoding.upper().replace("-SIG", " + BOM"))
+    cols[0].metric(t("data.size"), file_size(t, source.size))
+    cols[1].metric(t("data.encoding"), t(f"encoding.{raw.encoding}"))
     cols[2].metric(t("data.delimiter"), t(_DELIMITERS[raw.delimiter]))
     cols[3].metric(t("data.columns"), t.number(len(raw.header)))
 

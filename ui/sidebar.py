@@ -23,12 +23,12 @@ _LAST_SOURCE = "kadash.last_source"
 _DATES = "filters.dates"
 
 
-def file_size(n: int) -> str:
+def file_size(t: Translator, n: int) -> str:
     """Bytes as B / KB / MB for people."""
-    for unit, factor in (("MB", 1 << 20), ("KB", 1 << 10)):
+    for key, factor in (("unit.mb", 1 << 20), ("unit.kb", 1 << 10)):
         if n >= factor:
-            return f"{n / factor:,.1f} {unit}"
-    return f"{n:,} B"
+            return t(key, x=f"{n / factor:,.1f}")
+    return t("unit.bytes", x=f"{n:,}")
 
 
 def _to_date(value: object) -> date:
@@ -96,8 +96,13 @@ def _filters(t: Translator, summary: ParseSummary) -> None:
 
 
 def render_sidebar(t: Translator) -> View:
-    """Draw the data source and filters; return the view every page works on."""
+    """Draw the data source and filters; return the view every page works on.
+
+    Called by ``app.py`` before the page runs, so the settings are current before the page
+    computes anything.
+    """
     with st.sidebar:
+        st.caption(t("app.tagline"))
         st.subheader(t("source.title"), anchor=False)
         st.file_uploader(
             t("source.upload"),
@@ -110,7 +115,7 @@ def render_sidebar(t: Translator) -> View:
             _reset_filters()  # filters of another file rarely make sense here
         st.session_state[_LAST_SOURCE] = source.digest
         name = t("source.sample_name") if source.is_sample else source.name
-        st.caption(t("source.using", name=name, size=file_size(source.size)))
+        st.caption(t("source.using", name=name, size=file_size(t, source.size)))
         view = View(source, state.get_settings())
         try:
             summary = view.summary()

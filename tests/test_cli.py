@@ -1,0 +1,236 @@
+"""``python -m kadash report``: the numbers the definitions say, and clean failures."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from kadash.cli import main
+from tests.conftest import ROOT, SAMPLE
+
+# Chinese headers (auto-detected); three bad lines; a blank profit; a negative customer.
+FIXTURE = """\
+客戶編號,日期,金額,毛利
+00042,2024-01-05,500.00,100.00
+00042,2024-02-05,300.00,50.00
+00007,2024-01-10,150.00,
+A1,2024-03-01,50.00,-10.00
+,2024-03-02,10,1
+B2,2024-13-01,10,1
+C3,2024-03-03,abc,1
+D4,2024-03-04,-20.00,-5.00
+"""
+
+
+@pytest.fixture
+def fixture_csv(tmp_path):
+    path = tmp_path / "lines.csv"
+    path.write_text(FIXTURE, encoding="utf-8")
+    return path
+
+
+def _json(capsys, *argv: str) -> dict:
+    assert main([*argv, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+class TestReportJson:
+    def test_hand_worked_numbers(self, capsys, fixture_csv):
+        out = _json(capsys, "report", str(fixture_csv))
+        assert out["basis"] == "revenue"
+        assert out["mapping"] == {
+            "customer_id": "客戶編號",
+            "date": "日期",
+            "revenue": "金額",
+            "profit": "毛利",
+        }
+        assert (out["rows_read"], out["rows_accepted"], out["rows_rejected"]) == (8, 5, 3)
+        assert out["rejected_by_reason"] == {
+            "empty_row": 0,
+            "too_many_fields": 0,
+            "blank_customer_id": 1,
+            "unreadable_date": 1,
+            "unreadable_amount": 1,
+            "unreadable_profit": 0,
+        }
+        assert out["missing_profit"] == 1
+        assert out["customers"] == 4
+        assert out["total_revenue"] == 980.0
+        assert out["total_profit"] == 135.0
+        assert (out["date_min"], out["date_max"]) == ("2024-01-05", "2024-03-04")
+        # P = 1000 (positive customers); the top ceil(p·4) = 1 customer for every p ≤ 0.25.
+        assert out["top_share"] == {"0.01": 0.8, "0.05": 0.8, "0.1": 0.8, "0.2": 0.8}
+        assert out["top_n_share"] == {"1": 0.8, "5": 0.98, "10": 0.98}
+        assert out["customers_for_share"] == {"0.5": 1, "0.8": 1, "0.95": 2}
+        assert out["gini"] == pytest.approx(0.5)  # over 50, 150, 800
+        assert out["hhi"] == pytest.approx(0.64 + 0.0225 + 0.0025)
+        assert out["negative_customers"] == 1
+        assert [m["customer_id"] for m in out["major_customers"]] == ["00042", "00007"]
+        assert out["tiers"] == [
+            {
+                "id": "t1",
+                "name": "A",
+                "customers": 1,
+                "customer_share": 0.25,
+                "revenue": 800.0,
+                "revenue_share": 0.8,
+                "profit": 150.0,
+                "profit_share": 1.0,
+            },
+            {
+                "id": "t2",
+                "name": "B",
+                "customers": 1,
+                "customer_share": 0.25,
+                "revenue": 150.0,
+                "revenue_share": 0.15,
+                "profit": 0.0,
+                "profit_share": 0.0,
+            },
+            {
+                "id": "t3",
+                "name": "C",
+                "customers": 2,
+                "customer_share": 0.5,
+                "revenue": 30.0,
+                "revenue_share": 0.03,
+                "profit": -15.0,
+                "profit_share": -0.1,
+            },
+        ]
+        assert out["settings"]["scheme"] == "abc"
+
+    def test_count_scheme(self, capsys, fixture_csv):
+        out = _json(capsys, "report", str(fixture_csv), "--scheme", "count")
+        # ceil(0.2·4) = 1 and ceil(0.5·4) = 2 customers.
+        assert [t["customers"] for t in out["tiers"]] == [1, 1, 2]
+        assert [t["name"] for t in out["tiers"]] == ["Top", "Middle", "Rest"]
+
+    def test_custom_cutoffs_and_names(self, capsys, fixture_csv):
+        out = _json(
+            capsys,
+            "report",
+            str(fixture_csv),
+            "--scheme",
+            "cumulative",
+            "--cutoffs",
+            "0.7",
+            "--names",
+            "Key,Rest",
+        )
+        assert [(t["name"], t["customers"]) for t in out["tiers"]] == [("Key", 1), ("Rest", 3)]
+        assert out["settings"]["cutoffs"] == [0.7]
+
+    def test_profit_basis(self, capsys, fixture_csv):
+        out = _json(capsys, "report", str(fixture_csv), "--basis", "profit")
+        # Profits 150, 0, −5, −10: P = 150 and the customer with 150 is the whole top.
+        assert out["basis"] == "profit"
+        assert out["top_n_share"]["1"] == 1.0
+        assert out["negative_customers"] == 2
+        assert out["tiers"][0]["customers"] == 1
+
+    def test_explicit_columns_and_dates(self, capsys, tmp_path):
+        path = tmp_path / "odd.csv"
+        path.write_text("who,when,how much\nx,2024-01-01,1\ny,2024-06-01,3\n", encoding="utf-8")
+        out = _json(
+            capsys,
+            "report",
+            str(path),
+            "--customer",
+            "who",
+            "--date",
+            "when",
+            "--amount",
+            "how much",
+            "--since",
+            "2024-02-01",
+        )
+        assert out["customers"] == 1
+        assert out["total_revenue"] == 3.0
+        assert out["total_profit"] is None
+        assert out["tiers"][0]["profit"] is None
+
+    def test_chinese_tier_names(self, capsys, fixture_csv):
+        out = _json(capsys, "report", str(fixture_csv), "--scheme", "ibm", "--lang", "zh-Hant")
+        assert [t["name"] for t in out["tiers"]] == ["鑽石", "黃金", "白銀", "其他"]
+
+    def test_sample_top_tier_matches_customers_needed(self, capsys):
+        out = _json(capsys, "report", str(SAMPLE))
+        assert out["rows_rejected"] == 0
+        assert out["tiers"][0]["customers"] == out["customers_for_share"]["0.8"]
+
+
+class TestReportText:
+    def test_readable_summary(self, capsys, fixture_csv):
+        assert main(["report", str(fixture_csv)]) == 0
+        text = capsys.readouterr().out
+        assert "8 read, 5 accepted, 3 rejected" in text
+        assert "The top 20% of customers bring 80.0% of revenue." in text
+        assert "1 customers (25.0% of all) make 80% of revenue." in text
+
+
+class TestFailures:
+    @pytest.mark.parametrize(
+        ("args", "message"),
+        [
+            (["--cutoffs", "0.9,0.5"], "Cut-offs must increase"),
+            (["--cutoffs", "x"], "'x' is not a number"),
+            (["--names", "A,B"], "2 tier names given for 3 tiers"),
+            (["--customer", "nope"], "Column 'nope' (for customer_id) is not in the file"),
+            (["--since", "2024-99-01"], "is not a date"),
+        ],
+    )
+    def test_bad_options_exit_2_with_one_line(self, capsys, fixture_csv, args, message):
+        assert main(["report", str(fixture_csv), *args]) == 2
+        err = capsys.readouterr().err
+        assert message in err
+        assert err.count("\n") == 1 and err.startswith("kadash: error: ")
+
+    def test_missing_file(self, capsys, tmp_path):
+        assert main(["report", str(tmp_path / "none.csv")]) == 2
+        assert "Cannot read" in capsys.readouterr().err
+
+    def test_unrecognised_columns(self, capsys, tmp_path):
+        path = tmp_path / "x.csv"
+        path.write_text("a,b,c\n1,2,3\n", encoding="utf-8")
+        assert main(["report", str(path)]) == 2
+        assert "No column chosen for: customer_id, date, revenue" in capsys.readouterr().err
+
+    def test_profit_basis_without_profit_column(self, capsys, tmp_path):
+        path = tmp_path / "x.csv"
+        path.write_text("customer,date,amount\nx,2024-01-01,1\n", encoding="utf-8")
+        assert main(["report", str(path), "--basis", "profit"]) == 2
+        assert "no gross profit column" in capsys.readouterr().err
+
+    def test_not_utf8(self, capsys, tmp_path):
+        path = tmp_path / "big5.csv"
+        path.write_bytes("客戶,日期,金額\nA,2024-01-01,1\n".encode("big5"))
+        assert main(["report", str(path)]) == 2
+        assert "not UTF-8 text (line 1" in capsys.readouterr().err
+
+    def test_module_entry_point_no_traceback(self, tmp_path):
+        proc = subprocess.run(
+            [sys.executable, "-m", "kadash", "report", str(tmp_path / "none.csv"), "--json"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert proc.returncode == 2
+        assert "Traceback" not in proc.stderr
+        assert proc.stderr.count("\n") == 1
+
+    def test_usage_error_is_one_line(self):
+        proc = subprocess.run(
+            [sys.executable, "-m", "kadash", "report", "x.csv", "--scheme", "pareto"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert proc.returncode == 2
+        assert proc.stderr.count("\n") == 1
+        assert "invalid choice: 'pareto'" in proc.stderr

@@ -1,0 +1,139 @@
+"""Filters and the customer table."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kadash.customers import (
+    filter_options,
+    filter_transactions,
+    search_customers,
+    summarize_customers,
+)
+
+
+def _tx(rows: list[tuple]) -> pd.DataFrame:
+    """(line, customer, date, revenue, profit, order, name, region) rows → transactions."""
+    line, cid, day, rev, pro, order, name, region = zip(*rows, strict=True)
+    return pd.DataFrame(
+        {
+            "line": np.array(line, dtype=np.int64),
+            "customer_id": pd.array(cid, dtype="str"),
+            "date": np.array(day, dtype="datetime64[s]"),
+            "revenue": np.array(rev, dtype=np.int64),
+            "profit": np.array(pro, dtype=np.int64),
+            "profit_missing": np.array([p == 0 for p in pro]),
+            "order_id": pd.array(order, dtype="str"),
+            "customer_name": pd.array(name, dtype="str"),
+            "region": pd.array(region, dtype="str"),
+        }
+    )
+
+
+TX = _tx(
+    [
+        (2, "00042", "2024-01-05", 1000, 300, "O1", "Old Name", "North"),
+        (3, "00042", "2024-01-05", 1000, 300, "O1", "Old Name", "North"),  # identical: kept
+        (4, "B7", "2024-02-01", 500, 0, "O2", "Beta", "South"),
+        (5, "00042", "2024-03-09", -200, -50, "O3", "New Name", ""),  # return, latest line
+        (6, "B7", "2024-02-01", 250, 100, "O4", "", "East"),  # same day, later line
+    ]
+)
+
+
+class TestSummarizeCustomers:
+    def test_hand_worked(self):
+        out = summarize_customers(TX)
+        assert out["customer_id"].tolist() == ["00042", "B7"]
+        assert out["revenue"].tolist() == [1800, 750]  # returns included, repeats counted
+        assert out["profit"].tolist() == [550, 100]
+        assert out["lines"].tolist() == [3, 2]
+        assert out["orders"].tolist() == [2, 2]
+        assert out["purchase_days"].tolist() == [2, 1]
+        assert out["profit_missing_lines"].tolist() == [0, 1]
+        assert out["first_date"].tolist() == [
+            pd.Timestamp("2024-01-05"),
+            pd.Timestamp("2024-02-01"),
+        ]
+        assert out["last_date"].tolist() == [pd.Timestamp("2024-03-09"), pd.Timestamp("2024-02-01")]
+
+    def test_latest_line_attributes(self):
+        out = summarize_customers(TX).set_index("customer_id")
+        # Latest line by date, then by line number; a blank cell does not erase a value.
+        assert out.loc["00042", "customer_name"] == "New Name"
+        assert out.loc["00042", "region"] == "North"
+        assert out.loc["B7", "customer_name"] == "Beta"
+        assert out.loc["B7", "region"] == "East"
+        assert out.loc["00042", "label"] == "New Name"
+
+    def test_label_falls_back_to_id(self):
+        out = summarize_customers(TX.drop(columns=["customer_name"]))
+        assert out["label"].tolist() == ["00042", "B7"]
+        assert "customer_name" not in out.columns
+
+    def test_without_profit_or_orders(self):
+        out = summarize_customers(TX.drop(columns=["profit", "profit_missing", "order_id"]))
+        assert out["profit"].tolist() == [0, 0]
+        assert out["orders"].tolist() == out["purchase_days"].tolist()
+
+    def test_ids_stay_text(self):
+        assert summarize_customers(TX)["customer_id"].dtype == "str"
+
+    def test_does_not_mutate(self):
+        before = TX.copy()
+        summarize_customers(TX)
+        pd.testing.assert_frame_equal(TX, before)
+
+    @given(st.randoms())
+    def test_independent_of_line_order(self, rnd):
+        order = list(range(len(TX)))
+        rnd.shuffle(order)
+        pd.testing.assert_frame_equal(summarize_customers(TX), summarize_customers(TX.iloc[order]))
+
+
+class TestFilterTransactions:
+    def test_dates_inclusive(self):
+        out = filter_transactions(TX, date_from=date(2024, 1, 5), date_to=date(2024, 2, 1))
+        assert out["line"].tolist() == [2, 3, 4, 6]
+
+    def test_single_day(self):
+        out = filter_transactions(TX, date_from=date(2024, 3, 9), date_to=date(2024, 3, 9))
+        assert out["line"].tolist() == [5]
+
+    def test_dimension_filter(self):
+        assert filter_transactions(TX, include={"region": ["North", "East"]})["line"].tolist() == [
+            2,
+            3,
+            6,
+        ]
+
+    def test_empty_selection_keeps_all(self):
+        assert len(filter_transactions(TX, include={"region": []})) == len(TX)
+
+    def test_unknown_field(self):
+        with pytest.raises(ValueError, match="industry"):
+            filter_transactions(TX, include={"industry": ["Energy"]})
+
+    def test_options(self):
+        assert filter_options(TX, "region") == ["", "East", "North", "South"]
+        assert filter_options(TX, "industry") == []
+
+
+class TestSearch:
+    @pytest.mark.parametrize(
+        ("query", "expected"),
+        [
+            ("", [True, True]),
+            ("0004", [True, False]),
+            ("beta", [False, True]),
+            ("zz", [False, False]),
+        ],
+    )
+    def test_search(self, query, expected):
+        assert search_customers(summarize_customers(TX), query).tolist() == expected

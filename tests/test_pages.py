@@ -1,0 +1,430 @@
+"""Every page in Streamlit's AppTest: runs clean, widgets change the numbers they should, and no
+text of ours escapes the translator.
+
+Expected numbers are computed here independently of :mod:`kadash`, with plain pandas and
+Python integers on the same CSV.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from fractions import Fraction
+from functools import cache
+
+import pandas as pd
+import pytest
+from google.protobuf.json_format import MessageToDict
+from streamlit.testing.v1 import AppTest
+
+from kadash.i18n import PSEUDO_CLOSE, PSEUDO_OPEN
+from tests.conftest import ROOT, SAMPLE
+
+PAGES = ["pages/overview.py", "pages/tiers.py", "pages/data.py"]
+TIMEOUT = 120  # a 2-core CI box runs several of these at once
+
+UPLOAD = b"""\
+Customer ID,Order Date,Net Sales,Gross Profit,Region
+00042,2024-01-05,500.00,100.00,North
+00042,2024-02-05,300.00,50.00,North
+00007,2024-01-10,150.00,,South
+A1,2024-03-01,50.00,-10.00,South
+,2024-03-02,10,1,North
+B2,2024-13-01,10,1,North
+C3,2024-03-03,=1+2,1,South
+D4,2024-03-04,-20.00,-5.00,East
+"""
+
+
+# -- independent expectations -------------------------------------------------------------
+@cache
+def _sample_values(basis: str = "revenue", region: str | None = None) -> list[tuple[int, str]]:
+    """(value in cents, id) per customer, ranked: value descending, id ascending."""
+    df = pd.read_csv(SAMPLE, dtype={"customer_id": str})
+    if region:
+        df = df[df["region"] == region]
+    column = {"revenue": "revenue", "profit": "gross_profit"}[basis]
+    cents = (df[column] * 100).round().astype("int64")
+    totals = cents.groupby(df["customer_id"]).sum()
+    return sorted(((int(v), i) for i, v in totals.items()), key=lambda x: (-x[0], x[1]))
+
+
+def _positive(values: list[tuple[int, str]]) -> int:
+    return sum(v for v, _ in values if v > 0)
+
+
+def _top_share(values: list[tuple[int, str]], pct: int) -> float:
+    k = -(-pct * len(values) // 100)
+    return sum(v for v, _ in values[:k]) / _positive(values)
+
+
+def _tier_counts(values: list[tuple[int, str]], cutoffs_pct: list[int]) -> list[int]:
+    """Customers per tier: first tier whose cut-off > cumulative share before the customer."""
+    total, before = _positive(values), 0
+    counts = [0] * (len(cutoffs_pct) + 1)
+    for value, _ in values:
+        tier = len(cutoffs_pct)
+        if value >= 0:
+            tier = next(
+                (i for i, c in enumerate(cutoffs_pct) if Fraction(c, 100) * total > before),
+                len(cutoffs_pct),
+            )
+        counts[tier] += 1
+        before += value
+    return counts
+
+
+# -- helpers ------------------------------------------------------------------------------
+def _app(lang: str | None = None, query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    if lang:
+        at.session_state["kadash.lang"] = lang
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _metric(at: AppTest, label: str) -> str:
+    found = [m.value for m in at.metric if m.label == label]
+    assert found, f"no metric {label!r} among {[m.label for m in at.metric]}"
+    return found[0]
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:,.1f}%"
+
+
+# -- every page runs ----------------------------------------------------------------------
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_the_sample(page):
+    at = _ok(_app())
+    _ok(at.switch_page(page).run())
+    assert at.title[0].value in {"Overview", "Tiers", "Data"}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_an_upload(page):
+    at = _app()
+    at.file_uploader(key="source.upload").upload("erp.csv", UPLOAD, "text/csv")
+    _ok(at.run())
+    _ok(at.switch_page(page).run())
+
+
+# -- overview -----------------------------------------------------------------------------
+class TestOverview:
+    def test_kpis_and_readouts_on_the_sample(self):
+        at = _ok(_app())
+        values = _sample_values()
+        assert _metric(at, "Customers") == f"{len(values):,}"
+        assert _metric(at, "Top 20% of customers bring") == _pct(_top_share(values, 20))
+        positive, running = _positive(values), 0
+        needed = next(
+            k for k, (v, _) in enumerate(values, 1) if (running := running + v) * 5 >= 4 * positive
+        )
+        assert _metric(at, "Customers needed for 80%") == f"{needed:,}"
+
+    def test_sliders_move_the_readouts(self):
+        at = _ok(_app())
+        at.slider(key="overview.p").set_value(10)
+        at.slider(key="overview.q").set_value(50)
+        _ok(at.run())
+        values = _sample_values()
+        assert _metric(at, "Top 10% of customers bring") == _pct(_top_share(values, 10))
+        running, positive = 0, _positive(values)
+        needed = next(
+            k for k, (v, _) in enumerate(values, 1) if (running := running + v) * 2 >= positive
+        )
+        assert _metric(at, "Customers needed for 50%") == f"{needed:,}"
+
+    def test_basis_switch_to_gross_profit(self):
+        at = _ok(_app())
+        at.button_group(key="overview.basis").set_value("profit")
+        _ok(at.run())
+        values = _sample_values("profit")
+        assert _metric(at, "Top 20% of customers bring") == _pct(_top_share(values, 20))
+        assert any(s.value == "Concentration of gross profit" for s in at.subheader)
+        assert at.query_params.get("basis") == "profit"
+
+    def test_region_filter_applies_before_aggregation(self):
+        at = _ok(_app())
+        at.multiselect(key="filters.region").set_value(["North"])
+        _ok(at.run())
+        values = _sample_values(region="North")
+        assert _metric(at, "Customers") == f"{len(values):,}"
+        assert _metric(at, "Top 20% of customers bring") == _pct(_top_share(values, 20))
+        assert at.query_params.get("region") == "North"
+
+    def test_date_range_is_inclusive(self):
+        at = _ok(_app())
+        at.date_input(key="filters.dates").set_value(
+            (pd.Timestamp("2025-01-01").date(), pd.Timestamp("2025-12-31").date())
+        )
+        _ok(at.run())
+        df = pd.read_csv(SAMPLE, dtype={"customer_id": str})
+        in_2025 = df[(df["order_date"] >= "2025-01-01") & (df["order_date"] <= "2025-12-31")]
+        assert _metric(at, "Customers") == f"{in_2025['customer_id'].nunique():,}"
+        assert (at.query_params.get("from"), at.query_params.get("to")) == ("2025-01-01", None)
+
+
+# -- tiers --------------------------------------------------------------------------------
+def _tier_cards(at: AppTest, names: list[str]) -> list[int]:
+    return [int(_metric(at, name).replace(",", "")) for name in names]
+
+
+class TestTiers:
+    def test_abc_counts(self):
+        at = _ok(_app().switch_page("pages/tiers.py").run())
+        assert _tier_cards(at, ["A", "B", "C"]) == _tier_counts(_sample_values(), [80, 95])
+
+    def test_slider_moves_the_counts_and_the_url(self):
+        at = _ok(_app().switch_page("pages/tiers.py").run())
+        at.slider(key="tiers.cutoff.0").set_value(70)
+        _ok(at.run())
+        assert _tier_cards(at, ["A", "B", "C"]) == _tier_counts(_sample_values(), [70, 95])
+        assert at.query_params.get("cutoffs") == "0.7,0.95"
+
+    def test_slider_pushes_its_neighbour_to_stay_increasing(self):
+        at = _ok(_app().switch_page("pages/tiers.py").run())
+        at.slider(key="tiers.cutoff.0").set_value(97)
+        _ok(at.run())
+        assert at.slider(key="tiers.cutoff.1").value == 98
+        assert _tier_cards(at, ["A", "B", "C"]) == _tier_counts(_sample_values(), [97, 98])
+
+    def test_ibm_preset(self):
+        at = _ok(_app().switch_page("pages/tiers.py").run())
+        at.selectbox(key="tiers.scheme").set_value("ibm")
+        _ok(at.run())
+        names = ["Diamond", "Gold", "Silver", "Other"]
+        assert _tier_cards(at, names) == _tier_counts(_sample_values(), [50, 75, 95])
+        assert [s.value for s in at.slider if s.key and s.key.startswith("tiers.cutoff")] == [
+            50,
+            75,
+            95,
+        ]
+
+    def test_count_preset_on_profit(self):
+        at = _ok(_app().switch_page("pages/tiers.py").run())
+        at.selectbox(key="tiers.scheme").set_value("count")
+        at.button_group(key="tiers.basis").set_value("profit")
+        _ok(at.run())
+        n = len(_sample_values("profit"))
+        top, middle = -(-20 * n // 100), -(-50 * n // 100)
+        negative = sum(1 for v, _ in _sample_values("profit") if v < 0)
+        # Negative-profit customers sit at the end of the ranking, inside "Rest".
+        assert _tier_cards(at, ["Top", "Middle", "Rest"]) == [top, middle - top, n - middle]
+        assert negative > 0
+
+    def test_link_reproduces_the_view(self):
+        at = _ok(_app(query={"scheme": "ibm", "cutoffs": "0.4,0.7,0.9"}))
+        _ok(at.switch_page("pages/tiers.py").run())
+        names = ["Diamond", "Gold", "Silver", "Other"]
+        assert _tier_cards(at, names) == _tier_counts(_sample_values(), [40, 70, 90])
+
+    def test_search_filters_the_customer_list(self):
+        at = _ok(_app().switch_page("pages/tiers.py").run())
+        at.text_input(key="tiers.search").set_value("C0004")
+        _ok(at.run())
+        table = at.dataframe[-1].value
+        ids = [i for _, i in _sample_values() if "c0004" in i.casefold()]
+        assert sorted(table["Customer id"]) == sorted(ids)
+
+
+# -- uploads and the data page --------------------------------------------------------------
+class TestUpload:
+    def test_rejected_lines_are_counted_and_shown(self):
+        at = _app()
+        at.file_uploader(key="source.upload").upload("erp.csv", UPLOAD, "text/csv")
+        _ok(at.run())
+        assert any("5 lines used · 3 rejected" in c.value for c in at.sidebar.caption)
+        assert _metric(at, "Customers") == "4"
+        _ok(at.switch_page("pages/data.py").run())
+        assert (_metric(at, "Lines read"), _metric(at, "Accepted"), _metric(at, "Rejected")) == (
+            "8",
+            "5",
+            "3",
+        )
+        reasons = at.dataframe[0].value
+        assert reasons["Reason"].tolist() == [
+            "Customer id is blank",
+            "Date cannot be read",
+            "Amount cannot be read",
+        ]
+        lines = at.dataframe[1].value
+        assert lines["Line"].tolist() == [6, 7, 8]
+        assert lines["Cell"].tolist() == ["", "2024-13-01", "=1+2"]
+        assert any("1 accepted lines have no gross profit" in i.value for i in at.info)
+
+    def test_mapping_form_changes_the_numbers(self):
+        at = _app()
+        at.file_uploader(key="source.upload").upload("erp.csv", UPLOAD, "text/csv")
+        _ok(at.run())
+        _ok(at.switch_page("pages/data.py").run())
+        assert at.selectbox(key="data.map.revenue").value == "Net Sales"
+        at.selectbox(key="data.map.revenue").set_value("Gross Profit")
+        at.selectbox(key="data.map.profit").set_value("")
+        at.button[0].click()  # Apply mapping (the form's submit button)
+        _ok(at.run())
+        # Now "Gross Profit" is the amount: its blank cell is unreadable, "=1+2" line is fine.
+        assert (_metric(at, "Accepted"), _metric(at, "Rejected")) == ("5", "3")
+        _ok(at.switch_page("pages/overview.py").run())
+        assert _metric(at, "Gross profit") == "–"
+
+    def test_unknown_headers_ask_for_a_mapping(self):
+        at = _app()
+        at.file_uploader(key="source.upload").upload(
+            "x.csv", b"a,b,c\nx,2024-01-01,5\n", "text/csv"
+        )
+        _ok(at.run())
+        assert any("No column chosen for: customer_id, date, revenue" in e.value for e in at.error)
+        _ok(at.switch_page("pages/data.py").run())
+        for field, column in (("customer_id", "a"), ("date", "b"), ("revenue", "c")):
+            at.selectbox(key=f"data.map.{field}").set_value(column)
+        at.button[0].click()
+        _ok(at.run())
+        assert _metric(at, "Accepted") == "1"
+        _ok(at.switch_page("pages/tiers.py").run())
+        assert _tier_cards(at, ["A", "B", "C"]) == [1, 0, 0]
+
+    def test_unreadable_file_is_explained(self):
+        at = _app()
+        at.file_uploader(key="source.upload").upload(
+            "big5.csv", "客戶,日期,金額\n".encode("big5"), "text/csv"
+        )
+        _ok(at.run())
+        assert any("not UTF-8 text" in e.value for e in at.error)
+        _ok(at.switch_page("pages/data.py").run())
+        assert any("not UTF-8 text" in e.value for e in at.error)
+
+
+# -- the pseudo language finds text that bypassed the translator ---------------------------
+_TEXT_KEYS = {"body", "label", "help", "placeholder", "content"}
+_SKIP_TYPES = {"flex_container", "column", "form", "expander_block", "tab", "vertical_block"}
+_KNOWN_TYPES = {
+    "title",
+    "header",
+    "subheader",
+    "caption",
+    "markdown",
+    "text",
+    "metric",
+    "button_group",
+    "slider",
+    "plotly_chart",
+    "success",
+    "info",
+    "warning",
+    "error",
+    "file_uploader",
+    "date_input",
+    "multiselect",
+    "selectbox",
+    "dataframe",
+    "download_button",
+    "text_input",
+    "expander",
+    "button",
+    "page_link",
+    "form_submit_button",
+    *_SKIP_TYPES,
+}
+# Widgets whose options are the user's data (header names, region values), not our text.
+_DATA_OPTIONS = re.compile(r"-(filters\.|data\.map\.)")
+_PLACEHOLDER = re.compile(r"%\{[^}]*\}|<[^>]+>")
+
+
+def _unwrapped(text: str) -> str:
+    """What is left of a text after removing translated ⟦…⟧ parts (nested ones too)."""
+    inner = re.compile(
+        re.escape(PSEUDO_OPEN)
+        + r"[^"
+        + PSEUDO_OPEN
+        + PSEUDO_CLOSE
+        + r"]*"
+        + re.escape(PSEUDO_CLOSE)
+    )
+    while True:
+        stripped = inner.sub("", text)
+        if stripped == text:
+            return _PLACEHOLDER.sub("", stripped)
+        text = stripped
+
+
+def _has_words(text: str) -> bool:
+    return any(ch.isalpha() for ch in _unwrapped(text))
+
+
+def _plotly_texts(spec: str) -> list[str]:
+    fig = json.loads(spec)
+    layout = fig.get("layout", {})
+    texts = [layout.get("title", {}).get("text", "")]
+    texts += [a.get("text", "") for a in layout.get("annotations", [])]
+    for axis in ("xaxis", "yaxis"):
+        texts.append(layout.get(axis, {}).get("title", {}).get("text", ""))
+    for trace in fig.get("data", []):
+        texts += [trace.get("name", ""), trace.get("hovertemplate", "")]
+        texts += [t for t in trace.get("text", []) if isinstance(t, str)]
+        if trace.get("type") == "bar":  # categories are tier names, which are ours
+            texts += [x for x in trace.get("x", []) if isinstance(x, str)]
+    return texts
+
+
+def _untranslated(at: AppTest, data_words: set[str]) -> list[str]:
+    found: list[str] = []
+
+    def walk(node) -> None:
+        kind = getattr(node, "type", None)
+        proto = getattr(node, "proto", None)
+        if (
+            kind
+            and proto is not None
+            and kind not in ("root", "main", "sidebar", "event", "bottom")
+        ):
+            assert kind in _KNOWN_TYPES, f"teach the pseudo check about element type {kind!r}"
+            data = MessageToDict(proto)
+            texts = [v for k, v in data.items() if k in _TEXT_KEYS and isinstance(v, str)]
+            texts += [o.get("content", "") for o in data.get("options", []) if isinstance(o, dict)]
+            if kind in ("selectbox", "multiselect") and not _DATA_OPTIONS.search(
+                data.get("id", "")
+            ):
+                texts += [o for o in data.get("options", []) if isinstance(o, str)]
+            if kind == "plotly_chart":
+                texts += _plotly_texts(data["spec"])
+            if kind == "dataframe":
+                frame = node.value
+                texts += [str(c) for c in frame.columns if str(c) not in data_words]
+                texts += [str(n) for n in frame.index.names if n is not None]
+            found.extend(
+                f"{kind}: {t!r}" for t in texts if t and _has_words(t) and t not in data_words
+            )
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return found
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("source", ["sample", "upload"])
+def test_no_hard_coded_text(page, source):
+    at = _app(lang="pseudo")
+    data_words = set(pd.read_csv(SAMPLE, nrows=0).columns)
+    if source == "upload":
+        at.file_uploader(key="source.upload").upload("erp.csv", UPLOAD, "text/csv")
+        data_words |= set(UPLOAD.decode().splitlines()[0].split(","))
+        at.run()
+    _ok(at.switch_page(page).run())
+    assert at.title[0].value.startswith(PSEUDO_OPEN)
+    assert _untranslated(at, data_words) == []
+
+
+def test_pseudo_check_catches_plain_text():
+    at = AppTest.from_string(
+        'import streamlit as st\nst.caption("Hard-coded")\nst.caption("⟦ok⟧ 12%")'
+    )
+    at.run()
+    assert _untranslated(at, set()) == ["caption: 'Hard-coded'"]

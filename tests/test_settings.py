@@ -1,0 +1,110 @@
+"""The settings object and its URL / JSON round trips."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kadash.errors import KadashError
+from kadash.settings import SETTINGS_VERSION, Settings
+
+CUSTOM = Settings(
+    basis="profit",
+    scheme="ibm",
+    cutoffs=(0.5, 0.7, 0.9),
+    names=("鑽石", "Gold", "Silver, Bronze", "Other"),
+    date_from=date(2024, 1, 1),
+    date_to=date(2024, 12, 31),
+    filters=(("region", ("North", "South & East")), ("sales_rep", ("Ana",))),
+)
+
+
+class TestRoundTrips:
+    def test_defaults_make_an_empty_query(self):
+        assert Settings().to_query() == {}
+
+    def test_query_round_trip(self):
+        query = CUSTOM.to_query()
+        assert query["cutoffs"] == "0.5,0.7,0.9"
+        assert query["region"] == ["North", "South & East"]
+        back, ignored = Settings.from_query(query)
+        assert (back, ignored) == (CUSTOM, [])
+
+    def test_json_round_trip(self):
+        text = CUSTOM.to_json()
+        assert json.loads(text)["version"] == SETTINGS_VERSION
+        assert Settings.from_json(text) == CUSTOM
+
+    def test_preset_cutoffs_are_not_written(self):
+        assert Settings().with_scheme("ibm").to_query() == {"scheme": "ibm"}
+
+    @given(
+        st.lists(st.integers(1, 100), min_size=1, max_size=5, unique=True),
+        st.sampled_from(["abc", "ibm", "count", "cumulative"]),
+        st.sampled_from(["revenue", "profit"]),
+    )
+    def test_any_valid_settings_round_trip(self, pcts, scheme, basis):
+        settings = replace(
+            Settings().with_scheme(scheme),
+            basis=basis,
+            cutoffs=tuple(p / 100 for p in sorted(pcts)),
+        )
+        assert Settings.from_query(settings.to_query())[0] == settings
+        assert Settings.from_json(settings.to_json()) == settings
+
+
+class TestLenientQuery:
+    def test_bad_values_are_ignored_and_reported(self):
+        settings, ignored = Settings.from_query(
+            {"basis": "margin", "cutoffs": "0.9,0.5", "from": "yesterday", "scheme": "ibm"}
+        )
+        assert settings == Settings().with_scheme("ibm")
+        assert ignored == ["basis", "cutoffs", "from"]
+
+    def test_names_must_match_tiers(self):
+        _, ignored = Settings.from_query({"names": ["A", "B"]})
+        assert ignored == ["names"]
+
+    def test_single_strings_and_lists(self):
+        settings, _ = Settings.from_query({"region": "North", "industry": ["A", "B"]})
+        assert settings.filter_map == {"region": ("North",), "industry": ("A", "B")}
+
+
+class TestStrictJson:
+    @pytest.mark.parametrize(
+        ("text", "key"),
+        [
+            ('{"version": 99}', "error.settings_version"),
+            ('{"colour": "red"}', "error.settings_unknown"),
+            ('{"cutoffs": [0.9, 0.5]}', "error.cutoff_order"),
+            ("[1, 2]", "error.settings_json"),
+            ("{not json", "error.settings_json"),
+            ('{"filters": {"planet": ["Mars"]}}', "error.settings_value"),
+            ('{"date_from": "2024-05-01", "date_to": "2024-01-01"}', "error.date_order"),
+        ],
+    )
+    def test_rejects_with_a_clear_key(self, text, key):
+        with pytest.raises(KadashError) as err:
+            Settings.from_json(text)
+        assert err.value.key == key
+
+    def test_scheme_alone_takes_its_cutoffs(self):
+        assert Settings.from_json('{"scheme": "ibm"}').cutoffs == (0.5, 0.75, 0.95)
+
+
+class TestDerived:
+    def test_rule_and_fractions(self):
+        settings = Settings().with_scheme("count")
+        assert settings.rule == "count"
+        assert settings.tier_count == 3
+        assert [str(f) for f in settings.cutoff_fractions] == ["1/5", "1/2"]
+
+    def test_with_filter(self):
+        settings = Settings().with_filter("sales_rep", ["Ana"]).with_filter("region", ["N"])
+        assert settings.filters == (("region", ("N",)), ("sales_rep", ("Ana",)))
+        assert settings.with_filter("region", []).filters == (("sales_rep", ("Ana",)),)
