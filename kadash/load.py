@@ -140,7 +140,10 @@ def _read_fast(data: bytes, names: list[str], delimiter: str) -> pd.DataFrame | 
             read_options=pa_csv.ReadOptions(skip_rows=1, column_names=names),
             parse_options=pa_csv.ParseOptions(
                 delimiter=delimiter,
-                newlines_in_values=False,
+                # Quote-aware block splitting: with False, a quoted line break that falls on
+                # a block boundary (~1 MiB) splits one record into two and the row count
+                # check below can no longer see it.
+                newlines_in_values=True,
                 ignore_empty_lines=True,
                 invalid_row_handler=on_invalid,
             ),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, DecimalException
 
 import numpy as np
 import pandas as pd
@@ -43,7 +43,8 @@ REJECT_REASONS: tuple[str, ...] = (
 
 # Integer part: plain digits, or digits grouped by "," in threes ("1,234,567").
 _AMOUNT = re.compile(r"^(?P<sign>[+-]?)(?P<int>\d{1,3}(?:,\d{3})+|\d*)(?:\.(?P<frac>\d*))?$")
-_SCIENTIFIC = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+$")
+# ASCII digits only, as in _AMOUNT (RE2's \d); Decimal would also read "١E+3".
+_SCIENTIFIC = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+$", re.ASCII)
 _DATE = re.compile(
     r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"
     r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
@@ -130,7 +131,7 @@ def parse_amounts(values: pd.Series | list[str] | np.ndarray) -> ParsedAmounts:
         try:
             exact = Decimal(cell)
             scaled = exact.scaleb(MONEY_DECIMALS).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-        except InvalidOperation:
+        except DecimalException:  # e.g. Overflow for "1e999999999"
             continue
         if abs(scaled) < 10 ** (_MAX_INT_DIGITS + MONEY_DECIMALS):
             minor[i] = int(scaled)
@@ -155,7 +156,8 @@ def parse_dates(values: pd.Series | list[str] | np.ndarray) -> ParsedDates:
     month_ok = (month >= 1) & (month <= 12)
     months = ((year - 1970) * 12 + np.clip(month, 1, 12) - 1).astype("datetime64[M]")
     days = months.astype("datetime64[D]") + (np.clip(day, 1, 31) - 1)
-    ok = matched & month_ok & (day >= 1) & (days.astype("datetime64[M]") == months)
+    # day <= 31: the clip above would otherwise read "2024-01-32" as 31 January.
+    ok = matched & month_ok & (day >= 1) & (day <= 31) & (days.astype("datetime64[M]") == months)
     dates = np.where(ok, days, np.datetime64("NaT")).astype("datetime64[s]")
     return ParsedDates(dates=dates, ok=ok)
 
@@ -243,6 +245,7 @@ def parse_transactions(raw: RawTable, mapping: Mapping[str, str | None]) -> Pars
     for column in cells.columns:
         all_blank &= (cells[column].str.strip() == "").to_numpy()
     overflow = np.isin(lines, raw.overflow.index.to_numpy(dtype=np.int64))
+    all_blank &= ~overflow  # a line with an extra non-empty cell is not empty
     blank_id = (stripped["customer_id"] == "").to_numpy()
     dates = parse_dates(stripped["date"])
     revenue = parse_amounts(stripped["revenue"])

@@ -54,7 +54,6 @@ def _reset_mapping(digest: str) -> None:
 def _mapping_form(t: Translator, view: View) -> None:
     header = view.header()
     current = view.chosen_mapping()
-    st.subheader(t("data.mapping_title"), anchor=False)
     st.caption(t("data.mapping_caption"))
     options = ["", *header]
     with st.form("data.mapping", border=True):
@@ -136,12 +135,20 @@ def render() -> None:
     except KadashError as err:
         st.error(t.error(err), icon=":material/error:")
         st.stop()
-    _mapping_form(t, view)
     try:
-        _row_account(t, view)
+        view.mapping()
+        mapping_ok = True
     except KadashError as err:
+        mapping_ok = False
         st.error(t.error(err), icon=":material/error:")
-        st.stop()
+    if mapping_ok:
+        try:
+            _row_account(t, view)
+        except KadashError as err:
+            st.error(t.error(err), icon=":material/error:")
+    # Open when the columns need the user's attention; tucked away when they were recognised.
+    with st.expander(t("data.mapping_title"), expanded=not mapping_ok, icon=":material/edit:"):
+        _mapping_form(t, view)
     with st.expander(t("data.preview_title"), icon=":material/table:"):
         st.dataframe(view.raw().cells.head(100).rename_axis(t("col.line")), height=300)
 

@@ -76,7 +76,7 @@ def _controls(t: Translator, settings: Settings, names: list[str], has_profit: b
             on_change=_on_basis,
             help=t("basis.help"),
         )
-    unit = t("tiers.of_customers") if settings.rule == "count" else t(f"basis.{settings.basis}")
+    unit = t("tiers.of_customers") if settings.rule == "count" else t(f"measure.{settings.basis}")
     count = len(settings.cutoffs)
     for i, (col, key) in enumerate(zip(st.columns(count), _slider_keys(count), strict=True)):
         state.seed(key, round(settings.cutoffs[i] * 100))

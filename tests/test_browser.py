@@ -64,8 +64,19 @@ def server():
     port = _free_port()
     log = open(ARTIFACTS.mkdir(exist_ok=True) or ARTIFACTS / "streamlit.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+        ],
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -102,9 +113,11 @@ def page(server):
 
 def _card(tab, name: str):
     """The value element of a tier card (an st.metric whose label is ``name``)."""
-    return tab.locator('[data-testid="stMetric"]').filter(
-        has=tab.locator('[data-testid="stMetricLabel"]', has_text=re.compile(f"^{name}$"))
-    ).locator('[data-testid="stMetricValue"]')
+    return (
+        tab.locator('[data-testid="stMetric"]')
+        .filter(has=tab.locator('[data-testid="stMetricLabel"]', has_text=re.compile(f"^{name}$")))
+        .locator('[data-testid="stMetricValue"]')
+    )
 
 
 def test_slider_moves_tier_counts(server, page):
