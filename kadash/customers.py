@@ -86,11 +86,16 @@ def filter_options(tx: pd.DataFrame, field: str) -> list[str]:
     return sorted(tx[field].dropna().unique().tolist())
 
 
-def _latest_attribute(tx: pd.DataFrame, field: str) -> pd.Series:
-    """Per customer, the value on its latest (date, then line) line where the field is set."""
-    present = tx.loc[tx[field] != "", ["customer_id", "date", "line", field]]
-    latest = present.sort_values(["date", "line"]).drop_duplicates("customer_id", keep="last")
-    return latest.set_index("customer_id")[field]
+def _latest_values(codes: np.ndarray, values: pd.Series, order: np.ndarray, n: int) -> np.ndarray:
+    """Per customer code, the value on its latest line (``order``: lines by date, then line
+    number) where the value is not blank; "" where it never is."""
+    value_codes, uniques = pd.factorize(values)  # integers: no Python string per line
+    uniques = np.append(np.asarray(uniques, dtype=object), "")  # code -1 (missing) → ""
+    ordered = value_codes[order]
+    present = uniques[ordered] != ""
+    latest = np.full(n, -1, dtype=np.int64)
+    latest[codes[order][present]] = ordered[present]  # later lines overwrite earlier ones
+    return uniques[latest]
 
 
 def summarize_customers(tx: pd.DataFrame) -> pd.DataFrame:
@@ -112,39 +117,45 @@ def summarize_customers(tx: pd.DataFrame) -> pd.DataFrame:
         ``orders`` (distinct order ids, or purchase days without an order column),
         ``purchase_days`` (distinct dates), ``first_date``, ``last_date``.
     """
+    # Group on integer codes (ids sorted in plain string order): much faster than on strings.
+    codes, ids = pd.factorize(tx["customer_id"], sort=True)
+    n = len(ids)
+    keyed = pd.DataFrame({"code": codes, "date": tx["date"].to_numpy()})
+    for column in ("revenue", "profit", "profit_missing"):
+        if column in tx.columns:
+            keyed[column] = tx[column].to_numpy()
+    if "order_id" in tx.columns:
+        keyed["order"] = pd.factorize(tx["order_id"])[0]
+    grouped = keyed.groupby("code", sort=True)
+    lines = grouped.size().to_numpy(dtype=np.int64)
     has_profit = "profit" in tx.columns
-    grouped = tx.groupby("customer_id", sort=True, observed=True)
     out = pd.DataFrame(
         {
-            "revenue": grouped["revenue"].sum().astype(np.int64),
+            "customer_id": pd.array(ids, dtype="str"),
+            "revenue": grouped["revenue"].sum().to_numpy(dtype=np.int64),
             "profit": (
-                grouped["profit"].sum().astype(np.int64)
+                grouped["profit"].sum().to_numpy(dtype=np.int64)
                 if has_profit
-                else pd.Series(0, index=grouped.size().index, dtype=np.int64)
+                else np.zeros(n, dtype=np.int64)
             ),
             "profit_missing_lines": (
-                grouped["profit_missing"].sum().astype(np.int64)
-                if has_profit
-                else grouped.size().astype(np.int64)
+                grouped["profit_missing"].sum().to_numpy(dtype=np.int64) if has_profit else lines
             ),
-            "lines": grouped.size().astype(np.int64),
-            "purchase_days": grouped["date"].nunique().astype(np.int64),
-            "first_date": grouped["date"].min(),
-            "last_date": grouped["date"].max(),
+            "lines": lines,
+            "purchase_days": grouped["date"].nunique().to_numpy(dtype=np.int64),
+            "first_date": grouped["date"].min().to_numpy(),
+            "last_date": grouped["date"].max().to_numpy(),
         }
     )
     out["orders"] = (
-        grouped["order_id"].nunique().astype(np.int64)
-        if "order_id" in tx.columns
+        grouped["order"].nunique().to_numpy(dtype=np.int64)
+        if "order" in keyed.columns
         else out["purchase_days"]
     )
-    out.index = out.index.astype("str")
-    out.index.name = "customer_id"
+    order = np.lexsort((tx["line"].to_numpy(), tx["date"].to_numpy()))
     for field in ATTRIBUTE_FIELDS:
         if field in tx.columns:
-            out[field] = _latest_attribute(tx, field).reindex(out.index).fillna("")
-    out = out.reset_index()
-    out["customer_id"] = out["customer_id"].astype("str")
+            out[field] = pd.array(_latest_values(codes, tx[field], order, n), dtype="str")
     if "customer_name" in out.columns:
         out["label"] = out["customer_name"].where(out["customer_name"] != "", out["customer_id"])
     else:

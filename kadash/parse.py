@@ -51,6 +51,10 @@ _DATE = re.compile(
 )
 # 14 integer digits keep |amount| · 10^4 below 2^63 with room for sums.
 _MAX_INT_DIGITS = 14
+# The common shape, read exactly by Arrow's decimal cast: at most 14 integer digits and 4
+# decimals, no grouping. Everything else takes the general path.
+_PLAIN = r"^[+-]?(?:\d{1,14}(?:\.\d{0,4})?|\.\d{1,4})$"
+_DECIMAL = pa.decimal128(18, MONEY_DECIMALS)
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,10 @@ class ParsedDates:
 
 
 def _as_arrow(values: pd.Series | list[str] | np.ndarray) -> pa.Array:
+    """Cell texts as one Arrow string array, trimmed, nulls as ""."""
     arr = pa.array(values, type=pa.string(), from_pandas=True)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
     return pc.fill_null(pc.utf8_trim_whitespace(arr), "")
 
 
@@ -80,6 +87,17 @@ def _to_int(strings: pa.Array) -> np.ndarray:
     """Digit strings ("" counts as 0) → int64."""
     filled = pc.if_else(pc.equal(strings, ""), "0", strings)
     return pc.cast(filled, pa.int64()).to_numpy(zero_copy_only=False)
+
+
+def _plain_minor(text: pa.Array) -> np.ndarray:
+    """Minor units of plain decimal strings (see ``_PLAIN``), through Arrow's exact cast.
+
+    A decimal128(18, 4) value is stored as its unscaled integer — exactly our minor units —
+    in 16 little-endian bytes; as |value| < 10^18 it fits the low 8 (two's complement).
+    """
+    decimals = pc.cast(text, _DECIMAL)
+    words = np.frombuffer(decimals.buffers()[1], dtype=np.int64)
+    return words[2 * decimals.offset :: 2][: len(decimals)].copy()
 
 
 def parse_amounts(values: pd.Series | list[str] | np.ndarray) -> ParsedAmounts:
@@ -99,6 +117,29 @@ def parse_amounts(values: pd.Series | list[str] | np.ndarray) -> ParsedAmounts:
     ParsedAmounts
     """
     text = _as_arrow(values)
+    n = len(text)
+    plain = pc.match_substring_regex(text, _PLAIN).to_numpy(zero_copy_only=False)
+    if plain.all():  # the usual case: one exact cast, no string surgery
+        return ParsedAmounts(
+            minor=_plain_minor(text),
+            ok=np.ones(n, dtype=bool),
+            blank=np.zeros(n, dtype=bool),
+            rounded=np.zeros(n, dtype=bool),
+        )
+    if plain.any():
+        rest = _parse_general(pc.filter(text, pa.array(~plain)))
+        minor = np.zeros(n, dtype=np.int64)
+        minor[plain] = _plain_minor(pc.filter(text, pa.array(plain)))
+        out = {"ok": plain.copy(), "blank": np.zeros(n, dtype=bool), "rounded": np.zeros(n, bool)}
+        for name, values_ in (("ok", rest.ok), ("blank", rest.blank), ("rounded", rest.rounded)):
+            out[name][~plain] = values_
+        minor[~plain] = rest.minor
+        return ParsedAmounts(minor=minor, **out)
+    return _parse_general(text)
+
+
+def _parse_general(text: pa.Array) -> ParsedAmounts:
+    """Every accepted shape (grouping, many decimals, scientific notation), by string surgery."""
     n = len(text)
     blank = pc.equal(text, "").to_numpy(zero_copy_only=False)
     parts = pc.extract_regex(text, _AMOUNT.pattern)
@@ -241,12 +282,16 @@ def parse_transactions(raw: RawTable, mapping: Mapping[str, str | None]) -> Pars
     lines = cells.index.to_numpy(dtype=np.int64)
     stripped = {field: cells[column].str.strip() for field, column in mapping.items()}
 
-    all_blank = np.ones(len(cells), dtype=bool)
-    for column in cells.columns:
-        all_blank &= (cells[column].str.strip() == "").to_numpy()
     overflow = np.isin(lines, raw.overflow.index.to_numpy(dtype=np.int64))
-    all_blank &= ~overflow  # a line with an extra non-empty cell is not empty
     blank_id = (stripped["customer_id"] == "").to_numpy()
+    # An empty line has a blank id too, so only those lines need every cell looked at; a line
+    # with an extra non-empty cell is not empty.
+    all_blank = blank_id & ~overflow
+    candidates = np.flatnonzero(all_blank)
+    if len(candidates):
+        some = cells.iloc[candidates]
+        for column in cells.columns:
+            all_blank[candidates] &= (some[column].str.strip() == "").to_numpy()
     dates = parse_dates(stripped["date"])
     revenue = parse_amounts(stripped["revenue"])
     checks: list[tuple[str, np.ndarray, str | None]] = [
@@ -261,27 +306,28 @@ def parse_transactions(raw: RawTable, mapping: Mapping[str, str | None]) -> Pars
         profit = parse_amounts(stripped["profit"])
         checks.append(("unreadable_profit", ~profit.ok & ~profit.blank, mapping["profit"]))
 
-    reason = np.full(len(cells), "", dtype=object)
-    column_at_fault = np.full(len(cells), "", dtype=object)
-    for key, mask, column in checks:
-        new = mask & (reason == "")
-        reason[new] = key
-        if column is not None:
-            column_at_fault[new] = column
-    rejected_mask = reason != ""
-    accepted = ~rejected_mask
+    # Reason codes: 0 = accepted, k = the k-th check (the first that applies wins).
+    code = np.zeros(len(cells), dtype=np.int8)
+    for k, (_, mask, _) in enumerate(checks, start=1):
+        code[mask & (code == 0)] = k
+    accepted = code == 0
+    rejected_codes = code[~accepted] - 1
+    reason = np.array([key for key, _, _ in checks], dtype=object)[rejected_codes]
+    column_at_fault = np.array([col or "" for _, _, col in checks], dtype=object)[rejected_codes]
+    rejected = _rejected_frame(raw, ~accepted, reason, column_at_fault)
 
-    rejected = _rejected_frame(raw, rejected_mask, reason, column_at_fault)
+    def kept(series: pd.Series) -> pd.Series:
+        # Boolean indexing keeps the Arrow-backed strings (no Python objects).
+        return (series if accepted.all() else series[accepted]).reset_index(drop=True)
 
     tx = pd.DataFrame(
         {
             "line": lines[accepted],
-            "customer_id": stripped["customer_id"].to_numpy()[accepted],
+            "customer_id": kept(stripped["customer_id"]),
             "date": dates.dates[accepted],
             "revenue": revenue.minor[accepted],
         }
     )
-    tx["customer_id"] = tx["customer_id"].astype("str")
     rounded = int(revenue.rounded[accepted].sum())
     if profit is not None:
         tx["profit"] = profit.minor[accepted]
@@ -291,7 +337,7 @@ def parse_transactions(raw: RawTable, mapping: Mapping[str, str | None]) -> Pars
     check_sum_fits(tx["revenue"].to_numpy(), mapping["revenue"])
     for field in FIELDS:
         if field in mapping and field not in ("customer_id", "date", "revenue", "profit"):
-            tx[field] = pd.array(stripped[field].to_numpy()[accepted], dtype="str")
+            tx[field] = kept(stripped[field])
     return ParseResult(
         transactions=tx,
         rejected=rejected,
@@ -304,17 +350,20 @@ def parse_transactions(raw: RawTable, mapping: Mapping[str, str | None]) -> Pars
 def _rejected_frame(
     raw: RawTable, mask: np.ndarray, reason: np.ndarray, column: np.ndarray
 ) -> pd.DataFrame:
-    """Rejected lines with their reason, the cell at fault and all original cells."""
+    """Rejected lines with their reason, the cell at fault and all original cells.
+
+    ``reason`` and ``column`` are aligned with the rejected lines (``mask`` is true).
+    """
     cells = raw.cells[mask]
     value = [
         raw.overflow.get(line, "") if col == "" else cells.at[line, col]
-        for line, col in zip(cells.index, column[mask], strict=True)
+        for line, col in zip(cells.index, column, strict=True)
     ]
     front = pd.DataFrame(
         {
             "line": cells.index.to_numpy(dtype=np.int64),
-            "reason": pd.array(reason[mask], dtype="str"),
-            "column": pd.array(column[mask], dtype="str"),
+            "reason": pd.array(reason, dtype="str"),
+            "column": pd.array(column, dtype="str"),
             "value": pd.array(value, dtype="str"),
         }
     )

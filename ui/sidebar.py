@@ -14,12 +14,15 @@ import streamlit as st
 from kadash.columns import FILTER_FIELDS
 from kadash.errors import KadashError
 from kadash.i18n import Translator
+from kadash.settings import Settings
 from ui import state
 from ui.data import UPLOAD_KEY, ParseSummary, View, current_source
 
 __all__ = ["file_size", "render_sidebar"]
 
 _LAST_SOURCE = "kadash.last_source"
+_SETTINGS_FILE = "settings.file"
+_SETTINGS_ERROR = "kadash.settings_error"
 _DATES = "filters.dates"
 
 
@@ -118,9 +121,11 @@ def render_sidebar(t: Translator) -> View:
         st.caption(t("source.using", name=name, size=file_size(t, source.size)))
         view = View(source, state.get_settings())
         try:
-            summary = view.summary()
+            with st.spinner(t("source.reading")):
+                summary = view.summary()
         except KadashError as err:
             st.error(t.error(err), icon=":material/error:")
+            _settings_file(t)
             return view
         st.caption(
             t(
@@ -134,4 +139,41 @@ def render_sidebar(t: Translator) -> View:
         if summary.rows_rejected:
             st.page_link("pages/data.py", label=t("source.see_rejected"), icon=":material/rule:")
         _filters(t, summary)
+        _settings_file(t)
     return View(source, state.get_settings())
+
+
+def _on_settings_file() -> None:
+    uploaded = st.session_state.get(_SETTINGS_FILE)
+    if uploaded is None:
+        return
+    try:
+        state.set_settings(Settings.from_json(uploaded.getvalue()))
+        st.session_state[_SETTINGS_ERROR] = None
+        # Widgets seeded from the old settings must be seeded again.
+        for key in list(st.session_state):
+            if isinstance(key, str) and key.startswith(("filters.", "tiers.", "overview.basis")):
+                del st.session_state[key]
+    except KadashError as err:
+        st.session_state[_SETTINGS_ERROR] = err
+
+
+def _settings_file(t: Translator) -> None:
+    """Save the settings as JSON, or load them from a file (a link does the same)."""
+    for name in state.ignored_query_params():
+        st.warning(t("settings.ignored_param", name=name), icon=":material/link_off:")
+    with st.expander(t("settings.title"), icon=":material/tune:"):
+        st.download_button(
+            t("settings.download"),
+            data=state.get_settings().to_json(),
+            file_name="kadash-settings.json",
+            mime="application/json",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+        st.file_uploader(
+            t("settings.upload"), type=["json"], key=_SETTINGS_FILE, on_change=_on_settings_file
+        )
+        error = st.session_state.get(_SETTINGS_ERROR)
+        if error is not None:
+            st.error(t.error(error), icon=":material/error:")
