@@ -151,7 +151,7 @@ def test_upload_with_bad_lines(server, page, tmp_path):
     path.write_bytes(UPLOAD)
     page.goto(server)
     expect(page.get_by_text("Overview").first).to_be_visible()
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    page.locator(".st-key-source-upload input[type=file]").set_input_files(str(path))
     sidebar = page.locator('[data-testid="stSidebar"]')
     expect(sidebar.get_by_text("5 lines used · 3 rejected")).to_be_visible()
     expect(_card(page, "Customers")).to_have_text("4")

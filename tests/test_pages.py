@@ -428,3 +428,29 @@ def test_pseudo_check_catches_plain_text():
     )
     at.run()
     assert _untranslated(at, set()) == ["caption: 'Hard-coded'"]
+
+
+class TestSettingsFile:
+    def test_loading_a_settings_file_applies_it(self):
+        at = _ok(_app())
+        settings = (
+            b'{"version": 1, "scheme": "ibm", "cutoffs": [0.4, 0.7, 0.9], "basis": "revenue"}'
+        )
+        at.file_uploader(key="settings.file").upload("s.json", settings, "application/json")
+        _ok(at.run())
+        assert at.query_params.get("cutoffs") == "0.4,0.7,0.9"
+        _ok(at.switch_page("pages/tiers.py").run())
+        names = ["Diamond", "Gold", "Silver", "Other"]
+        assert _tier_cards(at, names) == _tier_counts(_sample_values(), [40, 70, 90])
+
+    def test_a_bad_settings_file_is_explained(self):
+        at = _ok(_app())
+        at.file_uploader(key="settings.file").upload("s.json", b'{"cutoffs": [0.9, 0.5]}', "x")
+        _ok(at.run())
+        assert any("Cut-offs must increase" in e.value for e in at.error)
+
+    def test_an_invalid_link_warns_and_keeps_defaults(self):
+        at = _ok(_app(query={"basis": "margin"}))
+        assert any("'basis'" in w.value for w in at.warning)
+        _ok(at.switch_page("pages/tiers.py").run())
+        assert _tier_cards(at, ["A", "B", "C"]) == _tier_counts(_sample_values(), [80, 95])
