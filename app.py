@@ -18,6 +18,7 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 
+state.mark_frame()
 t = state.get_translator()
 state.get_settings()  # read the URL once, on the session's first run
 

@@ -36,8 +36,10 @@ def _layout(fig: go.Figure, *, title: str, height: int = 460) -> go.Figure:
         template="plotly_white",
         font=dict(size=14, color=_INK, **_FONT),
         height=height,
-        margin=dict(l=10, r=10, t=70, b=10),
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
+        margin=dict(l=10, r=10, t=60, b=10),
+        # Below the plot: a legend of four or five tiers wraps, and at the top it would run
+        # into the title.
+        legend=dict(orientation="h", yanchor="top", y=-0.16, xanchor="left", x=0),
         hoverlabel=dict(font_size=14),
     )
     fig.update_xaxes(gridcolor=_GRID, zeroline=False)
@@ -139,7 +141,7 @@ def pareto_figure(
         _mark(fig, k / total, q, text, offset=(150, 130))
     fig.update_xaxes(title=t("pareto.x", value=value), tickformat=".0%", range=[0, 1])
     fig.update_yaxes(title=t("pareto.y", value=value), tickformat=".0%", rangemode="tozero")
-    return _layout(fig, title=t("pareto.title", value=value))
+    return _layout(fig, title=t("pareto.title", value=value), height=500)
 
 
 def _mark(fig: go.Figure, x: float, y: float, text: str, *, offset: tuple[int, int]) -> None:
@@ -203,9 +205,12 @@ def tier_share_figure(summary: pd.DataFrame, *, t: Translator, has_profit: bool)
                 hovertemplate=f"%{{x}}<br>{label}: %{{y:.1%}}<extra></extra>",
             )
         )
-    fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
-    _layout(fig, title=t("tiers.share_title"), height=440)
-    fig.update_layout(legend=dict(yanchor="top", y=-0.08, xanchor="left", x=0))
+    # Same-size labels on every bar (plotly would shrink those on narrow bars).
+    fig.update_layout(
+        barmode="group", bargap=0.25, bargroupgap=0.05, uniformtext=dict(minsize=12, mode="show")
+    )
+    _layout(fig, title=t("tiers.share_title"), height=460)
+    fig.update_layout(legend=dict(y=-0.08))  # no axis title below the bars
     fig.update_yaxes(title=t("tiers.share_axis"), tickformat=".0%", rangemode="tozero")
     fig.update_xaxes(title=None, type="category")
     return fig

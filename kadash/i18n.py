@@ -94,6 +94,14 @@ class Translator:
             return self(key, **params)
         return self("error.unexpected", detail=str(err))
 
+    def duration(self, days: int) -> str:
+        """A span of days for people: days up to two months, then months, then years."""
+        if days < 62:
+            return self("unit.days", n=self.number(days))
+        if days < 730:
+            return self("unit.months", n=self.number(days / 30.4375))
+        return self("unit.years", x=self.number(days / 365.25, 1))
+
     def date(self, value: date | datetime | np.datetime64 | None) -> str:
         """ISO date (``2024-01-05``)."""
         if value is None:

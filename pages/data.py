@@ -125,6 +125,7 @@ def _row_account(t: Translator, view: View) -> None:
 
 
 def render() -> None:
+    state.require_frame()
     view = current_view()
     t = state.get_translator()
     page_header(t, "data.title", t("data.caption"))

@@ -25,7 +25,7 @@ from ui.widgets import current_view, guard, page_header, percent_column
 def _kpis(t: Translator, ranked: pd.DataFrame, has_profit: bool) -> None:
     revenue, profit = int(ranked["revenue"].sum()), int(ranked["profit"].sum())
     first, last = ranked["first_date"].min(), ranked["last_date"].max()
-    cols = st.columns([1, 1, 1, 1.75], border=True)
+    cols = st.columns(4, border=True)
     cols[0].metric(
         t("kpi.customers"),
         t.number(len(ranked)),
@@ -46,7 +46,10 @@ def _kpis(t: Translator, ranked: pd.DataFrame, has_profit: bool) -> None:
     days = int((last - first).days) + 1
     cols[3].metric(
         t("kpi.period"),
-        t("kpi.period_value", start=t.date(first), end=t.date(last)),
+        t.duration(days),
+        delta=t("kpi.period_value", start=t.date(first), end=t.date(last)),
+        delta_color="off",
+        delta_arrow="off",
         help=t("kpi.period_help", days=t.number(days)),
     )
 
@@ -132,7 +135,7 @@ def _concentration(t: Translator, ranked: pd.DataFrame, values: np.ndarray, basi
     summary = concentration_summary(values)
     value = t(f"measure.{basis}")
     st.subheader(t("overview.concentration", value=value), anchor=False)
-    cols = st.columns(6, border=True)
+    cols = [*st.columns(3, border=True), *st.columns(3, border=True)]
     cols[0].metric(
         t("overview.gini"),
         "–" if summary.gini is None else f"{summary.gini:.3f}",
@@ -172,6 +175,7 @@ def _concentration(t: Translator, ranked: pd.DataFrame, values: np.ndarray, basi
 
 
 def render() -> None:
+    state.require_frame()
     view = current_view()
     t = state.get_translator()
     page_header(t, "overview.title", t("overview.caption"))

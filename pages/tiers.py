@@ -179,6 +179,7 @@ def _tiers(view: View, t: Translator, has_profit: bool) -> None:
 
 
 def render() -> None:
+    state.require_frame()
     view = current_view()
     t = state.get_translator()
     page_header(t, "tiers.title", t("tiers.caption"))

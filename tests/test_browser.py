@@ -123,7 +123,10 @@ def _card(tab, name: str):
 def test_slider_moves_tier_counts(server, page):
     from playwright.sync_api import expect
 
+    # The first request to a fresh server is a deep link: the frame (sidebar) must still run,
+    # although Streamlit would otherwise treat the pages/ folder as an old-style app.
     page.goto(f"{server}/tiers")
+    expect(page.locator(".st-key-source-upload")).to_be_visible()
     a_card = _card(page, "A")
     expected = _tier_counts(_sample_values(), [80, 95])
     expect(a_card).to_have_text(f"{expected[0]:,}")

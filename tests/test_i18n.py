@@ -116,3 +116,11 @@ class TestTranslator:
         assert str(err) == "Give 1 to 5 cut-offs; got 0."
         assert translator("pseudo").error(err) == f"{PSEUDO_OPEN}{err}{PSEUDO_CLOSE}"
         assert "boom" in translator("en").error(RuntimeError("boom"))
+
+
+@pytest.mark.parametrize(
+    ("days", "expected"),
+    [(1, "1 days"), (61, "61 days"), (62, "2 months"), (365, "12 months"), (1095, "3.0 years")],
+)
+def test_duration(days, expected):
+    assert Translator("en").duration(days) == expected

@@ -20,6 +20,8 @@ __all__ = [
     "get_settings",
     "get_translator",
     "ignored_query_params",
+    "mark_frame",
+    "require_frame",
     "seed",
     "set_settings",
     "update_settings",
@@ -28,6 +30,7 @@ __all__ = [
 _SETTINGS = "kadash.settings"
 _IGNORED = "kadash.ignored_params"
 _LANG = "kadash.lang"
+_FRAME = "kadash.frame_ran"
 
 
 def _query_lists() -> dict[str, list[str]]:
@@ -74,6 +77,28 @@ def set_settings(settings: Settings) -> Settings:
 def update_settings(**changes: Any) -> Settings:
     """Change some fields of the settings (see :func:`set_settings`)."""
     return set_settings(replace(get_settings(), **changes))
+
+
+def mark_frame() -> None:
+    """Record that ``app.py`` (page config, sidebar, navigation) ran in this script run."""
+    st.session_state[_FRAME] = True
+
+
+def require_frame() -> None:
+    """Make sure ``app.py`` ran before this page; if it did not, rerun so that it does.
+
+    Streamlit treats a folder called ``pages/`` beside the entry script as an old-style
+    multipage app until ``st.navigation`` has run once in the server process. So the first
+    request after the server starts, if it is a deep link such as ``/tiers``, runs
+    ``pages/tiers.py`` alone: no page config, no sidebar. Setting the flag that
+    ``st.navigation`` sets and rerunning runs ``app.py`` for the same page.
+    """
+    if st.session_state.pop(_FRAME, False):
+        return
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()
 
 
 def seed(key: str, value: Any | Callable[[], Any]) -> None:

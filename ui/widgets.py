@@ -45,6 +45,7 @@ def guard(t: Translator) -> Iterator[None]:
 
 
 def page_header(t: Translator, title_key: str, caption: str | None = None) -> None:
+    """The page's title and caption; every page starts here (after checking ``app.py`` ran)."""
     st.title(t(title_key), anchor=False)
     if caption:
         st.caption(caption)
