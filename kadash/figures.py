@@ -191,26 +191,34 @@ def tier_share_figure(summary: pd.DataFrame, *, t: Translator, has_profit: bool)
     if has_profit:
         measures.append(("profit_share", t("tiers.share_profit"), "#2a9d8f"))
     fig = go.Figure()
+    # Horizontal bars, top tier at the top: the percentage labels have room at the bar ends
+    # whatever the number of tiers. On the reversed axis each group reads top-down in the
+    # order customers, revenue, profit.
+    top = 0.0
     for column, label, color in measures:
         shares = summary[column].to_numpy(dtype=float)
+        top = max(top, float(np.nanmax(shares, initial=0.0)))
         fig.add_trace(
             go.Bar(
-                x=summary["name"],
-                y=shares,
+                y=summary["name"],
+                x=shares,
+                orientation="h",
                 name=label,
                 marker_color=color,
                 text=[t.percent(s, 0) for s in shares],
                 textposition="outside",
                 cliponaxis=False,
-                hovertemplate=f"%{{x}}<br>{label}: %{{y:.1%}}<extra></extra>",
+                hovertemplate=f"%{{y}}<br>{label}: %{{x:.1%}}<extra></extra>",
             )
         )
-    # Same-size labels on every bar (plotly would shrink those on narrow bars).
     fig.update_layout(
-        barmode="group", bargap=0.25, bargroupgap=0.05, uniformtext=dict(minsize=12, mode="show")
+        barmode="group",
+        bargap=0.3,
+        bargroupgap=0.05,
+        uniformtext=dict(minsize=12, mode="show"),
     )
-    _layout(fig, title=t("tiers.share_title"), height=460)
-    fig.update_layout(legend=dict(y=-0.08))  # no axis title below the bars
-    fig.update_yaxes(title=t("tiers.share_axis"), tickformat=".0%", rangemode="tozero")
-    fig.update_xaxes(title=None, type="category")
+    _layout(fig, title=t("tiers.share_title"), height=500)
+    # Room on the right for the label of the longest bar.
+    fig.update_xaxes(title=t("tiers.share_axis"), tickformat=".0%", range=[0, top * 1.15 or 1])
+    fig.update_yaxes(title=None, type="category", autorange="reversed")
     return fig

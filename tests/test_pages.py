@@ -369,7 +369,11 @@ def _plotly_texts(spec: str) -> list[str]:
         texts += [trace.get("name", ""), trace.get("hovertemplate", "")]
         texts += [t for t in trace.get("text", []) if isinstance(t, str)]
         if trace.get("type") == "bar":  # categories are tier names, which are ours
-            texts += [x for x in trace.get("x", []) if isinstance(x, str)]
+            for axis in ("x", "y"):  # numbers come as typed-array dicts, categories as lists
+                values = trace.get(axis, [])
+                texts += (
+                    [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
+                )
     return texts
 
 
