@@ -10,12 +10,16 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # Stamp files re-run pip only when a requirements file changes.
-$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+# The package itself is installed editable (no dependencies of its own), so
+# `python -m kadash` and the `kadash` command work from any folder.
+$(VENV)/.runtime-installed: requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.runtime-installed
 
 ## run: start the app on the bundled sample (http://localhost:$(PORT))

@@ -22,7 +22,7 @@ from kadash.errors import KadashError
 from kadash.i18n import LANGUAGES, Translator, translator
 from kadash.load import read_cells
 from kadash.report import Analysis, analyse, report_dict
-from kadash.settings import BASES, Settings
+from kadash.settings import BASES, Settings, as_number
 from kadash.tiers import SCHEMES
 
 __all__ = ["main"]
@@ -86,13 +86,13 @@ def build_parser() -> argparse.ArgumentParser:
 def _settings_from_args(args: argparse.Namespace) -> Settings:
     settings = Settings()
     if args.settings is not None:
-        settings = Settings.from_json(args.settings.read_bytes())
+        settings = Settings.from_json(_read(args.settings))
     if args.scheme:
         settings = settings.with_scheme(args.scheme)
     if args.basis:
         settings = replace(settings, basis=args.basis)
     if args.cutoffs:
-        settings = replace(settings, cutoffs=tuple(_number(c) for c in args.cutoffs.split(",")))
+        settings = replace(settings, cutoffs=tuple(as_number(c) for c in args.cutoffs.split(",")))
     if args.names:
         settings = replace(settings, names=tuple(n.strip() for n in args.names.split(",")))
     for attr, text in (("date_from", args.since), ("date_to", args.until)):
@@ -104,20 +104,18 @@ def _settings_from_args(args: argparse.Namespace) -> Settings:
     return settings.validate()
 
 
-def _number(text: str) -> float:
+def _read(path: Path) -> bytes:
     try:
-        return float(text)
-    except ValueError:
-        raise KadashError("error.not_a_number", value=text) from None
+        return path.read_bytes()
+    except OSError as err:
+        raise KadashError("error.cannot_read", path=str(path), detail=err.strerror) from None
 
 
 def _mapping_from_args(args: argparse.Namespace, header: Sequence[str]) -> dict[str, str]:
-    mapping = guess_mapping(header)
-    for field in FIELDS:
-        chosen = getattr(args, f"col_{field}")
-        if chosen:
-            mapping[field] = chosen
-    return mapping
+    """The guess, overridden by explicit flags (a column named by a flag leaves the guess)."""
+    chosen = {f: getattr(args, f"col_{f}") for f in FIELDS if getattr(args, f"col_{f}")}
+    guessed = guess_mapping(header)
+    return {f: c for f, c in guessed.items() if c not in chosen.values()} | chosen
 
 
 def _summary_text(analysis: Analysis, source: str, t: Translator) -> str:
@@ -226,20 +224,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     t = translator(args.lang)
     try:
-        try:
-            data = args.path.read_bytes()
-        except OSError as err:
-            raise KadashError(
-                "error.cannot_read", path=str(args.path), detail=err.strerror
-            ) from None
-        raw = read_cells(data, delimiter=args.delimiter)
+        raw = read_cells(_read(args.path), delimiter=args.delimiter)
         settings = _settings_from_args(args)
         analysis = analyse(raw, _mapping_from_args(args, raw.header), settings, t)
-    except KadashError as err:
+        parsed = analysis.parsed
+        if parsed.rows_accepted == 0:
+            raise KadashError(
+                "error.no_lines", read=parsed.rows_read, rejected=parsed.rows_rejected
+            )
+    except (KadashError, ValueError) as err:
+        # A KadashError says what to fix; any other ValueError also gets one line, not a
+        # traceback: the input is what went wrong.
         print(f"kadash: error: {err}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps(report_dict(analysis), ensure_ascii=False, indent=2))
+        print(json.dumps(report_dict(analysis), ensure_ascii=False, indent=2, allow_nan=False))
     else:
         print(_summary_text(analysis, args.path.name, t))
     return 0

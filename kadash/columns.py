@@ -8,6 +8,7 @@ normalising case, width and punctuation; the user can correct it in the app or w
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -276,11 +277,19 @@ _NORMALISED: dict[str, frozenset[str]] = {
 }
 
 
+# A header like these names a rate, not an amount ("GP %", "Margin rate", "毛利率"): it is never
+# guessed as money.
+_RATE = re.compile(r"[%％率]|\b(?:percent|percentage|pct|ratio|rate)\b", re.IGNORECASE)
+_MONEY_FIELDS = ("revenue", "profit")
+
+
 def _score(field: str, column: str) -> float:
     """2 for an exact synonym, 1 + a little per matched character for a synonym inside the
     name (longer synonyms are more specific), 0 for no match."""
     norm = normalize_header(column)
     if not norm:
+        return 0.0
+    if field in _MONEY_FIELDS and _RATE.search(unicodedata.normalize("NFKC", str(column))):
         return 0.0
     if norm in _NORMALISED[field]:
         return 2.0

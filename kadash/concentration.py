@@ -36,6 +36,7 @@ __all__ = [
     "pareto_curve",
     "positive_total",
     "rank_customers",
+    "top_count",
     "top_n_share",
     "top_share",
 ]
@@ -78,6 +79,14 @@ def _cum(ranked_values: np.ndarray) -> np.ndarray:
     return np.cumsum(np.asarray(ranked_values, dtype=np.int64), dtype=np.int64)
 
 
+def top_count(n: int, p: float | str | Fraction) -> int:
+    """How many customers "the top p" is: ``ceil(p · n)``, exactly (p read as a decimal)."""
+    frac = as_fraction(p)
+    if not 0 < frac <= 1:
+        raise ValueError(f"The share of customers must be in (0, 1]; got {p}.")
+    return ceil_fraction_times(frac, n)
+
+
 def top_share(ranked_values: np.ndarray, p: float | str | Fraction) -> float | None:
     """Share of ``P`` brought by the top ``ceil(p · N)`` customers.
 
@@ -88,14 +97,11 @@ def top_share(ranked_values: np.ndarray, p: float | str | Fraction) -> float | N
     p
         Fraction of customers, 0 < p ≤ 1, read exactly (0.07 is 7/100).
     """
-    frac = as_fraction(p)
-    if not 0 < frac <= 1:
-        raise ValueError(f"The share of customers must be in (0, 1]; got {p}.")
     n = len(ranked_values)
+    k = top_count(n, p)
     total = positive_total(ranked_values)
     if n == 0 or total == 0:
         return None
-    k = ceil_fraction_times(frac, n)
     return ratio(int(_cum(ranked_values)[k - 1]), total)
 
 

@@ -9,17 +9,21 @@ its current name.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from kadash.columns import ATTRIBUTE_FIELDS
+from kadash.errors import KadashError
 
 __all__ = [
     "CUSTOMER_COLUMNS",
+    "Headline",
     "filter_options",
     "filter_transactions",
+    "headline",
     "search_customers",
     "summarize_customers",
 ]
@@ -38,6 +42,43 @@ CUSTOMER_COLUMNS: tuple[str, ...] = (
     "first_date",
     "last_date",
 )
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The headline numbers of a customer table (money in int64 minor units)."""
+
+    customers: int
+    lines: int
+    revenue: int
+    profit: int
+    first_date: pd.Timestamp | None
+    last_date: pd.Timestamp | None
+
+    @property
+    def margin(self) -> float | None:
+        """Gross profit / revenue, when revenue is not 0."""
+        return self.profit / self.revenue if self.revenue else None
+
+    @property
+    def days(self) -> int:
+        """Days from the first to the last line, both included (0 without lines)."""
+        if self.first_date is None or self.last_date is None:
+            return 0
+        return int((self.last_date - self.first_date).days) + 1
+
+
+def headline(customers: pd.DataFrame) -> Headline:
+    """Totals and the period covered, from :func:`summarize_customers` output."""
+    empty = customers.empty
+    return Headline(
+        customers=len(customers),
+        lines=int(customers["lines"].sum()),
+        revenue=int(customers["revenue"].sum()),
+        profit=int(customers["profit"].sum()),
+        first_date=None if empty else customers["first_date"].min(),
+        last_date=None if empty else customers["last_date"].max(),
+    )
 
 
 def filter_transactions(
@@ -74,7 +115,7 @@ def filter_transactions(
         if not values:
             continue
         if field not in tx.columns:
-            raise ValueError(f"Cannot filter on {field!r}: the data has no such column.")
+            raise KadashError("error.settings_value", name="filter", value=field)
         keep &= tx[field].isin(list(values)).to_numpy()
     return tx.loc[keep].reset_index(drop=True)
 

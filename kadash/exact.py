@@ -22,7 +22,6 @@ __all__ = [
     "ceil_fraction_times",
     "check_sum_fits",
     "minor_to_decimal",
-    "minor_to_float",
     "ratio",
 ]
 
@@ -52,7 +51,7 @@ def as_fraction(value: float | int | str | Fraction | Decimal) -> Fraction:
         raise ValueError(f"expected a number, got {value!r}")
     if isinstance(value, float):
         if not np.isfinite(value):
-            raise ValueError(f"expected a finite number, got {value!r}")
+            raise KadashError("error.not_a_number", value=value)
         return Fraction(repr(value))
     if isinstance(value, int | Decimal):
         return Fraction(value)
@@ -82,11 +81,6 @@ def ratio(numerator: int, denominator: int) -> float | None:
 def minor_to_decimal(value: int) -> Decimal:
     """Convert an amount in minor units (0.0001) to an exact :class:`~decimal.Decimal`."""
     return Decimal(int(value)).scaleb(-MONEY_DECIMALS)
-
-
-def minor_to_float(values: np.ndarray | int) -> np.ndarray | float:
-    """Convert minor units to currency units as floats, for display and charts only."""
-    return np.asarray(values, dtype=np.float64) / MONEY_SCALE
 
 
 def check_sum_fits(values: np.ndarray, what: str = "revenue") -> None:

@@ -40,10 +40,11 @@ def _is_text_column(series: pd.Series) -> bool:
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """Write a frame as CSV bytes for download (UTF-8 with BOM, formulas neutralised).
 
-    Only ``str`` cells are neutralised: numeric columns and :class:`~decimal.Decimal` money
-    cells are written as they are.
+    Only ``str`` cells and column names are neutralised (a header can come from the user's
+    file): numeric columns and :class:`~decimal.Decimal` money cells are written as they are.
     """
     out = frame.copy()
+    out.columns = [neutralize_formula(str(c)) for c in out.columns]
     for column in out.columns:
         series = out[column]
         if _is_text_column(series):
@@ -114,6 +115,7 @@ def tiers_table(summary: pd.DataFrame, *, t: Translator, exact: bool = True) -> 
         {
             t("col.tier_id"): summary["id"],
             t("col.tier"): summary["name"],
+            t("col.cutoff"): summary["bound"],
             t("col.customers"): summary["customers"],
             t("col.customer_share"): summary["customer_share"],
             t("col.revenue"): _money(summary["revenue"], exact),
@@ -137,4 +139,13 @@ def rejected_table(rejected: pd.DataFrame, *, t: Translator) -> pd.DataFrame:
             t("col.value"): rejected["value"],
         }
     )
-    return pd.concat([front, rejected.iloc[:, 4:]], axis=1)
+    cells = rejected.iloc[:, 4:]
+    # The file's own columns follow ours; one called "Line" or "Reason" gets a suffix.
+    taken = set(front.columns)
+    names = []
+    for name in map(str, cells.columns):
+        while name in taken:
+            name += " ·"
+        taken.add(name)
+        names.append(name)
+    return pd.concat([front, cells.set_axis(names, axis=1)], axis=1)

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from kadash.i18n import Translator
+from kadash.i18n import Translator, escape_html
 
 __all__ = ["TIER_COLORS", "pareto_figure", "tier_color", "tier_share_figure"]
 
@@ -52,7 +52,7 @@ def pareto_figure(
     *,
     t: Translator,
     basis: str,
-    readout_p: tuple[float, float | None] | None = None,
+    readout_p: tuple[float, int, float | None] | None = None,
     readout_q: tuple[float, int | None, int] | None = None,
     tier_of_rank: np.ndarray | None = None,
     tier_names: Sequence[str] = (),
@@ -68,7 +68,8 @@ def pareto_figure(
     basis
         ``"revenue"`` or ``"profit"`` (names the axis).
     readout_p
-        ``(p, share)``: mark "the top p of customers bring share".
+        ``(p, k, share)``: mark "the top p of customers (k of them) bring share"; the point
+        sits at k / N, where the share is read.
     readout_q
         ``(q, k, n)``: mark "k of n customers make q".
     tier_of_rank
@@ -102,8 +103,8 @@ def pareto_figure(
                     fill="tozeroy",
                     fillcolor=tier_color(i, count),
                     opacity=0.9,
-                    name=name,
-                    hovertemplate=f"<b>{name}</b><br>{hover}",
+                    name=escape_html(name),  # tier names can come from a link
+                    hovertemplate=f"<b>%{{fullData.name}}</b><br>{hover}",
                 )
             )
     else:
@@ -131,10 +132,10 @@ def pareto_figure(
         )
     )
     # Labels sit in the empty area below the curve, the second one lower, so they never meet.
-    if readout_p is not None and readout_p[1] is not None:
-        p, share = readout_p
+    if readout_p is not None and readout_p[2] is not None and n:
+        p, k, share = readout_p
         text = t("pareto.mark_top", p=t.percent(p, 0), share=t.percent(share))
-        _mark(fig, p, share, text, offset=(120, 60))
+        _mark(fig, k / n, share, text, offset=(120, 60))
     if readout_q is not None and readout_q[1] is not None and n:
         q, k, total = readout_q
         text = t("pareto.mark_needed", k=t.number(k), x=t.percent(k / total), q=t.percent(q, 0))
@@ -200,7 +201,7 @@ def tier_share_figure(summary: pd.DataFrame, *, t: Translator, has_profit: bool)
         top = max(top, float(np.nanmax(shares, initial=0.0)))
         fig.add_trace(
             go.Bar(
-                y=summary["name"],
+                y=[escape_html(name) for name in summary["name"]],
                 x=shares,
                 orientation="h",
                 name=label,

@@ -26,11 +26,25 @@ __all__ = [
     "PSEUDO_OPEN",
     "Translator",
     "catalog",
+    "escape_html",
+    "escape_markdown",
     "translator",
 ]
 
 PSEUDO = "pseudo"
 PSEUDO_OPEN, PSEUDO_CLOSE = "⟦", "⟧"
+_MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#+-.!|~$:")
+
+
+def escape_markdown(text: str) -> str:
+    """Text from users or files, made inert for Markdown (Streamlit labels, captions, alerts):
+    every character Markdown or Streamlit's directives give a meaning is backslash-escaped."""
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in str(text))
+
+
+def escape_html(text: str) -> str:
+    """Text from users, made inert for plotly labels (which read a few HTML tags)."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class Translator:
@@ -86,13 +100,20 @@ class Translator:
                 return self(key, x=f"{value / factor:,.1f}")
         return self.number(value)
 
-    def error(self, err: Exception) -> str:
+    def md(self, key: str, /, **values: Any) -> str:
+        """Like calling the translator, for Markdown: text values (often from the user's file
+        or link) are escaped first."""
+        return self(key, **{k: _escape_value(v) for k, v in values.items()})
+
+    def error(self, err: Exception, *, markdown: bool = True) -> str:
         """The message of an error in this language (a :class:`~kadash.errors.KadashError`
-        is translated by its key; anything else is shown as an unexpected problem)."""
+        is translated by its key; anything else is shown as an unexpected problem). Values in
+        it are escaped for Markdown unless ``markdown`` is false."""
         key, params = getattr(err, "key", None), getattr(err, "params", {})
+        show = self.md if markdown else self
         if key is not None and self.has(key):
-            return self(key, **params)
-        return self("error.unexpected", detail=str(err))
+            return show(key, **params)
+        return show("error.unexpected", detail=str(err))
 
     def duration(self, days: int) -> str:
         """A span of days for people: days up to two months, then months, then years."""
@@ -107,6 +128,10 @@ class Translator:
         if value is None:
             return "–"
         return str(np.datetime64(value, "D"))
+
+
+def _escape_value(value: Any) -> Any:
+    return escape_markdown(value) if isinstance(value, str) else value
 
 
 @cache

@@ -98,14 +98,17 @@ def _decode(data: bytes, *, prefix: bool = False) -> str:
 
 def _unique_names(header: list[str]) -> list[str]:
     """Make column names unique and non-empty: blanks become ``#n`` (n = position, from 1),
-    repeats get ``#2``, ``#3``…"""
+    repeats get ``#2``, ``#3``… (skipping any suffix the header already uses)."""
     names: list[str] = []
-    seen: dict[str, int] = {}
+    taken = set(header)
     for i, name in enumerate(header, start=1):
-        base = name or f"#{i}"
-        count = seen.get(base, 0) + 1
-        seen[base] = count
-        names.append(base if count == 1 else f"{base}#{count}")
+        candidate = name or f"#{i}"
+        if candidate in names:
+            count = 2
+            while f"{candidate}#{count}" in taken or f"{candidate}#{count}" in names:
+                count += 1
+            candidate = f"{candidate}#{count}"
+        names.append(candidate)
     return names
 
 
@@ -191,6 +194,17 @@ def _read_exact(text: str, names: list[str], delimiter: str) -> tuple[pd.DataFra
     return frame, pd.Series(overflow, dtype="str", name="overflow").rename_axis("line")
 
 
+def _drop_trailing_blank_rows(frame: pd.DataFrame, overflow: pd.Series) -> pd.DataFrame:
+    """Blank lines (or lines of bare delimiters, as Excel writes for formatted empty rows) at the
+    very end of the file are not rows. Blank lines between rows are, and get rejected."""
+    end = len(frame)
+    while end and frame.index[end - 1] not in overflow.index:
+        if any(str(cell).strip() for cell in frame.iloc[end - 1]):
+            break
+        end -= 1
+    return frame if end == len(frame) else frame.iloc[:end]
+
+
 def read_cells(data: bytes, *, delimiter: str | None = None) -> RawTable:
     """Read a delimited text file (UTF-8, optional BOM) into cells as text.
 
@@ -226,6 +240,7 @@ def read_cells(data: bytes, *, delimiter: str | None = None) -> RawTable:
     overflow = pd.Series([], dtype="str", name="overflow")
     if frame is None:
         frame, overflow = _read_exact(_decode(body), names, delimiter)
+    frame = _drop_trailing_blank_rows(frame, overflow)
     return RawTable(
         cells=frame,
         header=tuple(names),

@@ -2,14 +2,16 @@
 
 Amounts become exact integers in minor units (see :mod:`kadash.exact`); dates become
 ``datetime64[s]`` at midnight. A line is rejected for exactly one reason, the first that applies
-in :data:`REJECT_REASONS`; nothing is dropped without being counted.
+in :data:`REJECT_REASONS`; nothing is dropped without being counted. A gross-profit cell never
+rejects a line: blank or unreadable, the line keeps its revenue and counts as missing profit,
+and the unreadable ones are listed.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, DecimalException
 
 import numpy as np
@@ -32,13 +34,14 @@ __all__ = [
 ]
 
 #: Reasons a line is rejected, in the order they are tested (the first that applies wins).
+#: ``too_many_fields`` (more non-empty cells than the header has columns) comes first: the
+#: line's cells are probably shifted, so none of them can be trusted. An empty line in the
+#: middle of a file has a blank customer id.
 REJECT_REASONS: tuple[str, ...] = (
-    "empty_row",
     "too_many_fields",
     "blank_customer_id",
     "unreadable_date",
     "unreadable_amount",
-    "unreadable_profit",
 )
 
 # Integer part: plain digits, or digits grouped by "," in threes ("1,234,567").
@@ -211,7 +214,8 @@ class ParseResult:
     ----------
     transactions
         Accepted lines: ``line``, ``customer_id``, ``date``, ``revenue`` (int64 minor units),
-        ``profit`` and ``profit_missing`` when a profit column is mapped, and the mapped text
+        ``profit`` and ``profit_missing`` (blank or unreadable profit cell, counted as 0) when a
+        profit column is mapped, and the mapped text
         fields (``order_id``, ``customer_name``, ``region``, ``industry``, ``sales_rep``,
         ``product_line``) with surrounding spaces removed.
     rejected
@@ -223,6 +227,8 @@ class ParseResult:
         Data rows in the file (accepted + rejected).
     rounded_amounts
         Accepted cells that had more than four decimals and were rounded.
+    unreadable_profit
+        Accepted lines whose gross-profit cell could not be read: ``line`` and ``value``.
     """
 
     transactions: pd.DataFrame
@@ -230,6 +236,9 @@ class ParseResult:
     mapping: dict[str, str]
     rows_read: int
     rounded_amounts: int = 0
+    unreadable_profit: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame({"line": [], "value": []})
+    )
 
     @property
     def rows_accepted(self) -> int:
@@ -248,7 +257,7 @@ class ParseResult:
         """Accepted lines whose profit cell was blank (counted as no profit)."""
         if not self.has_profit:
             return 0
-        return int(self.transactions["profit_missing"].sum())
+        return int(self.transactions["profit_missing"].sum()) - len(self.unreadable_profit)
 
     @property
     def rejected_by_reason(self) -> dict[str, int]:
@@ -280,31 +289,20 @@ def parse_transactions(raw: RawTable, mapping: Mapping[str, str | None]) -> Pars
     mapping = check_mapping(mapping, raw.header)
     cells = raw.cells
     lines = cells.index.to_numpy(dtype=np.int64)
-    stripped = {field: cells[column].str.strip() for field, column in mapping.items()}
+    stripped = {name: cells[column].str.strip() for name, column in mapping.items()}
 
     overflow = np.isin(lines, raw.overflow.index.to_numpy(dtype=np.int64))
     blank_id = (stripped["customer_id"] == "").to_numpy()
-    # An empty line has a blank id too, so only those lines need every cell looked at; a line
-    # with an extra non-empty cell is not empty.
-    all_blank = blank_id & ~overflow
-    candidates = np.flatnonzero(all_blank)
-    if len(candidates):
-        some = cells.iloc[candidates]
-        for column in cells.columns:
-            all_blank[candidates] &= (some[column].str.strip() == "").to_numpy()
     dates = parse_dates(stripped["date"])
     revenue = parse_amounts(stripped["revenue"])
     checks: list[tuple[str, np.ndarray, str | None]] = [
-        ("empty_row", all_blank, None),
         ("too_many_fields", overflow, None),
         ("blank_customer_id", blank_id, mapping["customer_id"]),
         ("unreadable_date", ~dates.ok, mapping["date"]),
         ("unreadable_amount", ~revenue.ok, mapping["revenue"]),
     ]
-    profit = None
-    if "profit" in mapping:
-        profit = parse_amounts(stripped["profit"])
-        checks.append(("unreadable_profit", ~profit.ok & ~profit.blank, mapping["profit"]))
+    assert tuple(key for key, _, _ in checks) == REJECT_REASONS
+    profit = parse_amounts(stripped["profit"]) if "profit" in mapping else None
 
     # Reason codes: 0 = accepted, k = the k-th check (the first that applies wins).
     code = np.zeros(len(cells), dtype=np.int8)
@@ -316,35 +314,45 @@ def parse_transactions(raw: RawTable, mapping: Mapping[str, str | None]) -> Pars
     column_at_fault = np.array([col or "" for _, _, col in checks], dtype=object)[rejected_codes]
     rejected = _rejected_frame(raw, ~accepted, reason, column_at_fault)
 
-    def kept(series: pd.Series) -> pd.Series:
-        # Boolean indexing keeps the Arrow-backed strings (no Python objects).
-        return (series if accepted.all() else series[accepted]).reset_index(drop=True)
-
     tx = pd.DataFrame(
         {
             "line": lines[accepted],
-            "customer_id": kept(stripped["customer_id"]),
+            "customer_id": _kept_rows(stripped["customer_id"], accepted),
             "date": dates.dates[accepted],
             "revenue": revenue.minor[accepted],
         }
     )
     rounded = int(revenue.rounded[accepted].sum())
+    unreadable_profit = pd.DataFrame({"line": np.array([], dtype=np.int64), "value": []})
     if profit is not None:
-        tx["profit"] = profit.minor[accepted]
-        tx["profit_missing"] = profit.blank[accepted]
+        tx["profit"] = profit.minor[accepted]  # 0 where not ok
+        tx["profit_missing"] = ~profit.ok[accepted]
         rounded += int(profit.rounded[accepted].sum())
         check_sum_fits(tx["profit"].to_numpy(), mapping["profit"])
+        bad = accepted & ~profit.ok & ~profit.blank
+        unreadable_profit = pd.DataFrame(
+            {"line": lines[bad], "value": _kept_rows(stripped["profit"], bad)}
+        )
     check_sum_fits(tx["revenue"].to_numpy(), mapping["revenue"])
-    for field in FIELDS:
-        if field in mapping and field not in ("customer_id", "date", "revenue", "profit"):
-            tx[field] = kept(stripped[field])
+    for name in FIELDS:
+        if name in mapping and name not in ("customer_id", "date", "revenue", "profit"):
+            tx[name] = _kept_rows(stripped[name], accepted)
     return ParseResult(
         transactions=tx,
         rejected=rejected,
         mapping=dict(mapping),
         rows_read=len(cells),
         rounded_amounts=rounded,
+        unreadable_profit=unreadable_profit,
     )
+
+
+def _kept_rows(series: pd.Series, mask: np.ndarray) -> pd.Series:
+    """The rows of ``series`` where ``mask`` holds, re-indexed from 0.
+
+    Boolean indexing keeps Arrow-backed strings as they are (no Python object per cell).
+    """
+    return (series if mask.all() else series[mask]).reset_index(drop=True)
 
 
 def _rejected_frame(

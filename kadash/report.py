@@ -7,6 +7,7 @@ summary whose keys the CLI promises.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,6 +86,11 @@ def _money(minor: int | None) -> float | None:
     return None if minor is None else float(minor_to_decimal(minor))
 
 
+def _share(value: float | None) -> float | None:
+    """A share for JSON: ``None`` (null) where it is undefined (P = 0, no customers)."""
+    return None if value is None or math.isnan(value) else float(value)
+
+
 def report_dict(analysis: Analysis) -> dict[str, Any]:
     """The JSON report (keys are a promise: later versions add keys, never rename them)."""
     a, parsed = analysis, analysis.parsed
@@ -96,15 +102,16 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
             "id": row.id,
             "name": row.name,
             "customers": int(row.customers),
-            "customer_share": row.customer_share,
+            "customer_share": _share(row.customer_share),
             "revenue": _money(int(row.revenue)),
-            "revenue_share": row.revenue_share,
+            "revenue_share": _share(row.revenue_share),
             "profit": _money(int(row.profit)) if has_profit else None,
-            "profit_share": row.profit_share if has_profit else None,
+            "profit_share": _share(row.profit_share) if has_profit else None,
         }
         for row in a.tier_summary.itertuples(index=False)
     ]
-    majors = major_customers(a.ranked, a.settings.basis)
+    # The disclosure line is about revenue, whatever the ranking basis.
+    majors = major_customers(rank_customers(a.ranked, "revenue"), "revenue")
     return {
         "settings": a.settings.to_dict(),
         "basis": a.settings.basis,
@@ -114,6 +121,7 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
         "rows_rejected": parsed.rows_rejected,
         "rejected_by_reason": parsed.rejected_by_reason,
         "missing_profit": parsed.missing_profit if has_profit else None,
+        "unreadable_profit": len(parsed.unreadable_profit) if has_profit else None,
         "rounded_amounts": parsed.rounded_amounts,
         "lines_in_view": len(a.lines),
         "customers": conc.customers,

@@ -9,6 +9,7 @@ in :func:`Settings.from_dict`.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
@@ -19,7 +20,7 @@ from kadash.columns import FILTER_FIELDS
 from kadash.errors import KadashError
 from kadash.tiers import SCHEMES, check_cutoffs
 
-__all__ = ["BASES", "SETTINGS_VERSION", "Settings"]
+__all__ = ["BASES", "SETTINGS_VERSION", "Settings", "as_number"]
 
 SETTINGS_VERSION = 1
 BASES: tuple[str, ...] = ("revenue", "profit")
@@ -106,6 +107,38 @@ class Settings:
             kept[name] = tuple(values)
         return replace(self, filters=tuple((k, kept[k]) for k in FILTER_FIELDS if k in kept))
 
+    def fit_to_data(
+        self,
+        options: Mapping[str, Sequence[str]],
+        date_min: date | None,
+        date_max: date | None,
+    ) -> tuple[Settings, list[str]]:
+        """Drop what the data cannot match: filters on fields it lacks, values it does not
+        have, and a date range wholly outside its dates (a link made for another file).
+
+        Returns
+        -------
+        tuple
+            The fitted settings, and the names of the settings that were dropped.
+        """
+        dropped: list[str] = []
+        filters = []
+        for name, values in self.filters:
+            kept = tuple(v for v in values if v in set(options.get(name, ())))
+            if kept != values:
+                dropped.append(name)
+            if kept:
+                filters.append((name, kept))
+        fitted = replace(self, filters=tuple(filters))
+        outside = date_min is None or (
+            (self.date_from is not None and self.date_from > date_max)
+            or (self.date_to is not None and self.date_to < date_min)
+        )
+        if outside and (self.date_from or self.date_to):
+            dropped += [n for n, v in (("from", self.date_from), ("to", self.date_to)) if v]
+            fitted = replace(fitted, date_from=None, date_to=None)
+        return fitted, dropped
+
     # -- JSON -------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -133,23 +166,27 @@ class Settings:
         kwargs: dict[str, Any] = {}
         for key in ("basis", "scheme"):
             if key in data:
-                kwargs[key] = str(data[key])
+                kwargs[key] = _typed(data[key], str, key)
         if "cutoffs" in data:
-            kwargs["cutoffs"] = tuple(_as_float(c) for c in data["cutoffs"])
-        elif "scheme" in data and data["scheme"] in SCHEMES:
-            kwargs["cutoffs"] = tuple(float(c) for c in SCHEMES[data["scheme"]].cutoffs)
+            cutoffs = _typed(data["cutoffs"], list, "cutoffs")
+            kwargs["cutoffs"] = tuple(as_number(c) for c in cutoffs)
+        elif kwargs.get("scheme") in SCHEMES:
+            kwargs["cutoffs"] = tuple(float(c) for c in SCHEMES[kwargs["scheme"]].cutoffs)
         if "names" in data:
-            kwargs["names"] = tuple(str(n) for n in data["names"])
+            names = _typed(data["names"], list, "names")
+            kwargs["names"] = tuple(_typed(n, str, "names") for n in names)
         for key in ("date_from", "date_to"):
-            if data.get(key):
-                kwargs[key] = _as_date(data[key])
-        filters = data.get("filters") or {}
-        kwargs["filters"] = tuple(
-            (k, tuple(str(v) for v in filters[k])) for k in FILTER_FIELDS if filters.get(k)
-        )
+            if data.get(key) is not None:
+                kwargs[key] = _as_date(_typed(data[key], str, key))
+        filters = _typed(data.get("filters") or {}, dict, "filters")
         unknown_filters = sorted(set(filters) - set(FILTER_FIELDS))
         if unknown_filters:
             raise KadashError("error.settings_value", name="filter", value=unknown_filters[0])
+        kwargs["filters"] = tuple(
+            (k, tuple(_typed(v, str, k) for v in _typed(filters[k], list, k)))
+            for k in FILTER_FIELDS
+            if filters.get(k)
+        )
         return cls(**kwargs).validate()
 
     @classmethod
@@ -219,7 +256,7 @@ class Settings:
         if (cutoffs := first("cutoffs")) is not None:
             attempt(
                 "cutoffs",
-                lambda s: replace(s, cutoffs=tuple(_as_float(c) for c in cutoffs.split(","))),
+                lambda s: replace(s, cutoffs=tuple(as_number(c) for c in cutoffs.split(","))),
             )
         if names := values("names"):
             attempt("names", lambda s: replace(s, names=tuple(names)))
@@ -233,13 +270,24 @@ class Settings:
         return settings, ignored
 
 
-def _as_float(value: Any) -> float:
-    if isinstance(value, bool):
+def _typed(value: Any, kind: type, name: str) -> Any:
+    """``value`` if it is a ``kind``, else a clear error naming the setting."""
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise KadashError("error.settings_value", name=name, value=value)
+    return value
+
+
+def as_number(value: Any) -> float:
+    """A finite number from a number or a numeric string."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise KadashError("error.not_a_number", value=value)
     try:
-        return float(str(value).strip())
+        number = float(str(value).strip())
     except ValueError:
         raise KadashError("error.not_a_number", value=value) from None
+    if not math.isfinite(number):
+        raise KadashError("error.not_a_number", value=value)
+    return number
 
 
 def _as_date(value: Any) -> date:

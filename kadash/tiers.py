@@ -34,6 +34,7 @@ __all__ = [
     "default_tier_names",
     "enforce_increasing",
     "summarize_tiers",
+    "tier_boundaries",
     "tier_ids",
 ]
 
@@ -132,6 +133,11 @@ def tier_ids(count: int) -> list[str]:
     return [f"t{i}" for i in range(1, count + 1)]
 
 
+def tier_boundaries(tiers: np.ndarray) -> tuple[int, ...]:
+    """Customer counts after which the tier changes (for drawing tier edges exactly)."""
+    return tuple(int(k) for k in np.flatnonzero(np.diff(np.asarray(tiers))) + 1)
+
+
 def default_tier_names(scheme: str, count: int, t: Callable[..., str]) -> list[str]:
     """Display names of a scheme's tiers in the translator's language.
 
@@ -171,14 +177,14 @@ def summarize_tiers(
     profit = ranked["profit"].to_numpy(dtype=np.int64)
     p_rev, p_profit, n = positive_total(revenue), positive_total(profit), len(ranked)
     rows = []
-    for i in range(count):
+    for i, tier_id in enumerate(tier_ids(count)):
         mask = tiers == i
         members = int(mask.sum())
         rev = int(revenue[mask].sum(dtype=np.int64))
         pro = int(profit[mask].sum(dtype=np.int64))
         rows.append(
             {
-                "id": f"t{i + 1}",
+                "id": tier_id,
                 "name": names[i],
                 "bound": float(as_fraction(cutoffs[i])) if i < len(cutoffs) else np.nan,
                 "customers": members,

@@ -8,23 +8,30 @@ import streamlit as st
 
 from kadash.concentration import pareto_curve
 from kadash.customers import search_customers
+from kadash.errors import KadashError
 from kadash.export import customers_table, tiers_table
 from kadash.figures import pareto_figure, tier_share_figure
-from kadash.i18n import Translator
+from kadash.i18n import Translator, escape_markdown
 from kadash.report import tier_names_for
 from kadash.settings import Settings
-from kadash.tiers import SCHEMES, assign_tiers, enforce_increasing, summarize_tiers
+from kadash.tiers import (
+    SCHEMES,
+    assign_tiers,
+    enforce_increasing,
+    summarize_tiers,
+    tier_boundaries,
+)
 from ui import state
 from ui.data import View
 from ui.widgets import (
     LAZY_ROWS,
     as_percent,
-    current_view,
+    basis_picker,
     download_csv,
-    guard,
     money_column,
-    page_header,
     percent_column,
+    require_customers,
+    start_page,
 )
 
 _SLIDER = "tiers.cutoff.{}"
@@ -32,6 +39,12 @@ _SLIDER = "tiers.cutoff.{}"
 
 def _slider_keys(count: int) -> list[str]:
     return [_SLIDER.format(i) for i in range(count)]
+
+
+def _as_slider(cutoff: float) -> int:
+    """A cut-off on the 1–100 % slider (a finer one, from a link or a file, is rounded for
+    display only)."""
+    return min(max(round(cutoff * 100), 1), 100)
 
 
 def _on_scheme() -> None:
@@ -42,15 +55,20 @@ def _on_scheme() -> None:
 
 
 def _on_cutoff(changed: int, count: int) -> None:
+    """Keep the cut-offs increasing; only the moved slider, and any it pushed, change value
+    (the others keep their exact setting, e.g. 0.825 from a link)."""
     keys = _slider_keys(count)
-    values = enforce_increasing([st.session_state[k] for k in keys], changed, low=1, high=99)
-    for key, value in zip(keys, values, strict=True):
+    moved = [st.session_state[k] for k in keys]
+    values = enforce_increasing(moved, changed, low=1, high=100)
+    exact = list(state.get_settings().cutoffs)
+    for j, (key, value) in enumerate(zip(keys, values, strict=True)):
         st.session_state[key] = value
-    state.update_settings(cutoffs=tuple(v / 100 for v in values))
-
-
-def _on_basis() -> None:
-    state.update_settings(basis=st.session_state["tiers.basis"])
+        if j == changed or value != moved[j]:
+            exact[j] = value / 100
+    try:
+        state.update_settings(cutoffs=tuple(exact))
+    except KadashError:  # a kept exact value collides with a moved one: all from the sliders
+        state.update_settings(cutoffs=tuple(v / 100 for v in values))
 
 
 def _controls(t: Translator, settings: Settings, names: list[str], has_profit: bool) -> None:
@@ -64,26 +82,16 @@ def _controls(t: Translator, settings: Settings, names: list[str], has_profit: b
         on_change=_on_scheme,
         help=t("tiers.scheme_help"),
     )
-    options = ["revenue", "profit"] if has_profit else ["revenue"]
-    state.seed("tiers.basis", settings.basis if settings.basis in options else "revenue")
     with right:
-        st.segmented_control(
-            t("basis.label"),
-            options,
-            format_func=lambda b: t(f"basis.{b}"),
-            key="tiers.basis",
-            required=True,
-            on_change=_on_basis,
-            help=t("basis.help"),
-        )
+        basis_picker(t, has_profit, "tiers.basis")
     unit = t("tiers.of_customers") if settings.rule == "count" else t(f"measure.{settings.basis}")
     count = len(settings.cutoffs)
     for i, (col, key) in enumerate(zip(st.columns(count), _slider_keys(count), strict=True)):
-        state.seed(key, round(settings.cutoffs[i] * 100))
+        state.seed(key, _as_slider(settings.cutoffs[i]))
         col.slider(
-            t("tiers.cutoff_label", upper=names[i], lower=names[i + 1]),
+            t.md("tiers.cutoff_label", upper=names[i], lower=names[i + 1]),
             min_value=1,
-            max_value=99,
+            max_value=100,
             format="%d%%",
             key=key,
             on_change=_on_cutoff,
@@ -94,7 +102,7 @@ def _controls(t: Translator, settings: Settings, names: list[str], has_profit: b
 
 def _cards(t: Translator, summary: pd.DataFrame, has_profit: bool) -> None:
     for col, row in zip(st.columns(len(summary), border=True), summary.itertuples(), strict=True):
-        col.metric(row.name, t.number(row.customers), help=t("tiers.card_help"))
+        col.metric(escape_markdown(row.name), t.number(row.customers), help=t("tiers.card_help"))
         shares = t(
             "tiers.card_shares",
             customers=t.percent(row.customer_share),
@@ -162,10 +170,9 @@ def _tiers(view: View, t: Translator, has_profit: bool) -> None:
     _cards(t, summary, has_profit)
     left, right = st.columns([1, 1.25], gap="large")
     left.plotly_chart(tier_share_figure(summary, t=t, has_profit=has_profit), key="tiers.shares")
-    boundaries = tuple(int(k) for k in np.flatnonzero(np.diff(tiers)) + 1)
     right.plotly_chart(
         pareto_figure(
-            pareto_curve(values, keep=boundaries),
+            pareto_curve(values, keep=tier_boundaries(tiers)),
             t=t,
             basis=settings.basis,
             tier_of_rank=tiers,
@@ -179,16 +186,8 @@ def _tiers(view: View, t: Translator, has_profit: bool) -> None:
 
 
 def render() -> None:
-    state.require_frame()
-    view = current_view()
-    t = state.get_translator()
-    page_header(t, "tiers.title", t("tiers.caption"))
-    with guard(t):
-        summary = view.summary()
-        empty = view.ranked().empty
-    if empty:
-        st.info(t("common.no_customers"), icon=":material/filter_alt:")
-        st.stop()
+    view, t = start_page("tiers.title", "tiers.caption")
+    summary = require_customers(t, view)
     _tiers(view, t, summary.has_profit)
 
 

@@ -34,7 +34,11 @@ def fixture_csv(tmp_path):
 
 def _json(capsys, *argv: str) -> dict:
     assert main([*argv, "--json"]) == 0
-    return json.loads(capsys.readouterr().out)
+
+    def strict(constant: str) -> None:
+        raise AssertionError(f"{constant} is not valid JSON")
+
+    return json.loads(capsys.readouterr().out, parse_constant=strict)
 
 
 class TestReportJson:
@@ -49,13 +53,12 @@ class TestReportJson:
         }
         assert (out["rows_read"], out["rows_accepted"], out["rows_rejected"]) == (8, 5, 3)
         assert out["rejected_by_reason"] == {
-            "empty_row": 0,
             "too_many_fields": 0,
             "blank_customer_id": 1,
             "unreadable_date": 1,
             "unreadable_amount": 1,
-            "unreadable_profit": 0,
         }
+        assert out["unreadable_profit"] == 0
         assert out["missing_profit"] == 1
         assert out["customers"] == 4
         assert out["total_revenue"] == 980.0
@@ -181,6 +184,9 @@ class TestFailures:
             (["--names", "A,B"], "2 tier names given for 3 tiers"),
             (["--customer", "nope"], "Column 'nope' (for customer_id) is not in the file"),
             (["--since", "2024-99-01"], "is not a date"),
+            (["--cutoffs", "0.8,nan"], "'nan' is not a number"),
+            (["--cutoffs", "0.8,inf"], "'inf' is not a number"),
+            (["--settings", "/nonexistent/settings.json"], "Cannot read /nonexistent"),
         ],
     )
     def test_bad_options_exit_2_with_one_line(self, capsys, fixture_csv, args, message):
@@ -234,3 +240,49 @@ class TestFailures:
         assert proc.returncode == 2
         assert proc.stderr.count("\n") == 1
         assert "invalid choice: 'pareto'" in proc.stderr
+
+
+class TestOddFiles:
+    def test_header_only_exits_2(self, capsys, tmp_path):
+        path = tmp_path / "empty.csv"
+        path.write_text("customer,date,amount\n", encoding="utf-8")
+        assert main(["report", str(path), "--json"]) == 2
+        assert "no usable lines (0 read, 0 rejected)" in capsys.readouterr().err
+
+    def test_all_rejected_exits_2(self, capsys, tmp_path):
+        path = tmp_path / "bad.csv"
+        path.write_text("customer,date,amount\nx,yesterday,1\n", encoding="utf-8")
+        assert main(["report", str(path)]) == 2
+        assert "(1 read, 1 rejected)" in capsys.readouterr().err
+
+    def test_all_negative_gives_null_shares_not_nan(self, capsys, tmp_path):
+        path = tmp_path / "returns.csv"
+        path.write_text("customer,date,amount\nx,2024-01-01,-5\ny,2024-01-02,-1\n", "utf-8")
+        out = _json(capsys, "report", str(path))  # _json fails on NaN
+        assert out["top_share"]["0.2"] is None and out["gini"] is None
+        assert [t["revenue_share"] for t in out["tiers"]] == [None, None, None]
+        assert [t["customers"] for t in out["tiers"]] == [0, 0, 2]
+
+    @pytest.mark.parametrize(
+        "text",
+        ['{"filters": ["region"]}', '{"cutoffs": 0.8}', '{"cutoffs": [0.8, NaN]}', "nope"],
+    )
+    def test_bad_settings_file(self, capsys, fixture_csv, tmp_path, text):
+        path = tmp_path / "s.json"
+        path.write_text(text, encoding="utf-8")
+        assert main(["report", str(fixture_csv), "--settings", str(path)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("kadash: error: ") and err.count("\n") == 1
+
+    def test_flag_takes_a_column_from_the_guess(self, capsys, tmp_path):
+        path = tmp_path / "names.csv"
+        path.write_text(
+            "Customer,Customer Name,Date,Sales\nA1,Acme,2024-01-01,5\n", encoding="utf-8"
+        )
+        out = _json(capsys, "report", str(path), "--customer", "Customer Name")
+        assert out["mapping"] == {
+            "customer_id": "Customer Name",
+            "date": "Date",
+            "revenue": "Sales",
+        }
+        assert out["major_customers"][0]["customer_id"] == "Acme"

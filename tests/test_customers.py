@@ -13,9 +13,11 @@ from hypothesis import strategies as st
 from kadash.customers import (
     filter_options,
     filter_transactions,
+    headline,
     search_customers,
     summarize_customers,
 )
+from kadash.errors import KadashError
 
 
 def _tx(rows: list[tuple]) -> pd.DataFrame:
@@ -117,7 +119,7 @@ class TestFilterTransactions:
         assert len(filter_transactions(TX, include={"region": []})) == len(TX)
 
     def test_unknown_field(self):
-        with pytest.raises(ValueError, match="industry"):
+        with pytest.raises(KadashError, match="industry"):
             filter_transactions(TX, include={"industry": ["Energy"]})
 
     def test_options(self):
@@ -137,3 +139,42 @@ class TestSearch:
     )
     def test_search(self, query, expected):
         assert search_customers(summarize_customers(TX), query).tolist() == expected
+
+
+class TestHeadline:
+    def test_hand_worked(self):
+        h = headline(summarize_customers(TX))
+        assert (h.customers, h.lines, h.revenue, h.profit) == (2, 5, 2550, 650)
+        assert h.margin == pytest.approx(650 / 2550)
+        assert (h.first_date, h.last_date) == (
+            pd.Timestamp("2024-01-05"),
+            pd.Timestamp("2024-03-09"),
+        )
+        assert h.days == 65  # 5 January to 9 March 2024, both included
+
+    def test_empty(self):
+        h = headline(summarize_customers(TX.iloc[0:0]))
+        assert (h.customers, h.revenue, h.days, h.margin) == (0, 0, 0, None)
+
+
+@given(
+    st.lists(
+        st.text("0123456789", min_size=1, max_size=8).map(lambda s: "0" + s),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_ids_keep_leading_zeros_end_to_end(ids):
+    """Numeric-looking ids stay text from the file to the customer table: 007 is not 7."""
+    from kadash.load import read_cells
+    from kadash.parse import parse_transactions
+
+    text = "customer,date,amount\n" + "".join(f"{i},2024-01-01,1\n" for i in ids)
+    parsed = parse_transactions(
+        read_cells(text.encode()), {"customer_id": "customer", "date": "date", "revenue": "amount"}
+    )
+    customers = summarize_customers(parsed.transactions)
+    assert sorted(customers["customer_id"]) == sorted(set(ids))
+    assert customers.set_index("customer_id")["lines"].to_dict() == {
+        i: ids.count(i) for i in set(ids)
+    }

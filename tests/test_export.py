@@ -69,9 +69,9 @@ class TestToCsvBytes:
         assert rows[2] == ["客戶 A", "", "2.0", "0"]
         assert rows[3] == ["'-minus", "-12.50", "-3.25", "7"]
 
-    def test_headers_are_not_neutralised_but_kept(self):
-        rows = _read_back(to_csv_bytes(pd.DataFrame({"金額": [1]})))
-        assert rows == [["金額"], ["1"]]
+    def test_headers_are_kept_and_neutralised(self):
+        frame = pd.DataFrame({"金額": [1], "=HYPERLINK(1)": [2]})
+        assert _read_back(to_csv_bytes(frame)) == [["金額", "'=HYPERLINK(1)"], ["1", "2"]]
 
     def test_does_not_mutate(self):
         frame = pd.DataFrame({"a": pd.array(["=1"], dtype="str")})
@@ -135,3 +135,13 @@ class TestTables:
             "",
         ]
         assert table["name"].tolist() == ["NoId"]  # the original cells follow
+
+    def test_rejected_table_with_clashing_file_columns(self):
+        csv_text = "Line,Reason,customer,date,amount\n1,x,,2024-01-01,5\n"
+        parsed = parse_transactions(
+            read_cells(csv_text.encode()),
+            {"customer_id": "customer", "date": "date", "revenue": "amount"},
+        )
+        table = rejected_table(parsed.rejected, t=T)
+        assert table.columns.is_unique
+        assert table.columns[5:].tolist() == ["Line ·", "Reason ·", "customer", "date", "amount"]

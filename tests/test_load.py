@@ -344,6 +344,8 @@ class TestProperties:
     @given(csv_tables())
     def test_read_cells_returns_the_written_cells(self, table) -> None:
         data, header, rows, delimiter = table
+        while rows and not any(cell.strip() for cell in rows[-1]):
+            rows = rows[:-1]  # blank rows at the very end of a file are not rows
         result = read_cells(data)
         assert result.delimiter == delimiter
         assert result.header == tuple(header)
@@ -372,6 +374,9 @@ class TestProperties:
 
     @given(st.lists(st.booleans(), min_size=1, max_size=8))
     def test_blank_lines_are_rows(self, blanks: list[bool]) -> None:
+        # ...between rows; blank lines at the very end of the file are not rows.
+        while blanks and blanks[-1]:
+            blanks = blanks[:-1]
         lines = ["" if blank else f"v{i},w" for i, blank in enumerate(blanks)]
         table = read_cells(("a,b\n" + "\n".join(lines) + "\n").encode())
         assert isinstance(table, RawTable)

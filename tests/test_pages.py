@@ -14,10 +14,11 @@ from functools import cache
 
 import pandas as pd
 import pytest
+import streamlit as st
 from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 
-from kadash.i18n import PSEUDO_CLOSE, PSEUDO_OPEN
+from kadash.i18n import PSEUDO_CLOSE, PSEUDO_OPEN, escape_markdown
 from tests.conftest import ROOT, SAMPLE
 
 PAGES = ["pages/overview.py", "pages/tiers.py", "pages/data.py"]
@@ -93,6 +94,15 @@ def _metric(at: AppTest, label: str) -> str:
     found = [m.value for m in at.metric if m.label == label]
     assert found, f"no metric {label!r} among {[m.label for m in at.metric]}"
     return found[0]
+
+
+def _plain(markdown: str) -> str:
+    """Markdown as read: backslash escapes removed."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def _errors(at: AppTest) -> list[str]:
+    return [_plain(e.value) for e in at.error]
 
 
 def _pct(x: float) -> str:
@@ -280,7 +290,7 @@ class TestUpload:
             "x.csv", b"a,b,c\nx,2024-01-01,5\n", "text/csv"
         )
         _ok(at.run())
-        assert any("No column chosen for: customer_id, date, revenue" in e.value for e in at.error)
+        assert any("No column chosen for: customer_id, date, revenue" in e for e in _errors(at))
         _ok(at.switch_page("pages/data.py").run())
         for field, column in (("customer_id", "a"), ("date", "b"), ("revenue", "c")):
             at.selectbox(key=f"data.map.{field}").set_value(column)
@@ -296,9 +306,9 @@ class TestUpload:
             "big5.csv", "客戶,日期,金額\n".encode("big5"), "text/csv"
         )
         _ok(at.run())
-        assert any("not UTF-8 text" in e.value for e in at.error)
+        assert any("not UTF-8 text" in e for e in _errors(at))
         _ok(at.switch_page("pages/data.py").run())
-        assert any("not UTF-8 text" in e.value for e in at.error)
+        assert any("not UTF-8 text" in e for e in _errors(at))
 
 
 # -- the pseudo language finds text that bypassed the translator ---------------------------
@@ -451,10 +461,136 @@ class TestSettingsFile:
         at = _ok(_app())
         at.file_uploader(key="settings.file").upload("s.json", b'{"cutoffs": [0.9, 0.5]}', "x")
         _ok(at.run())
-        assert any("Cut-offs must increase" in e.value for e in at.error)
+        assert any("Cut-offs must increase" in e for e in _errors(at))
 
     def test_an_invalid_link_warns_and_keeps_defaults(self):
         at = _ok(_app(query={"basis": "margin"}))
         assert any("'basis'" in w.value for w in at.warning)
         _ok(at.switch_page("pages/tiers.py").run())
         assert _tier_cards(at, ["A", "B", "C"]) == _tier_counts(_sample_values(), [80, 95])
+
+
+# -- odd but plausible states must not crash ------------------------------------------------
+TWO_DATES = b"""customer,order date,ship date,amount,industry
+A,2024-01-05,2025-02-01,10,Energy
+B,2024-02-05,2025-03-01,5,Food
+"""
+
+
+class TestOddStates:
+    def test_link_with_a_100_percent_cutoff(self):
+        at = _ok(_app(query={"cutoffs": "0.8,1"}).switch_page("pages/tiers.py").run())
+        assert at.slider(key="tiers.cutoff.1").value == 100
+        # A cut-off of 100 % leaves only zero and negative customers to the last tier.
+        negative = sum(1 for v, _ in _sample_values() if v <= 0)
+        assert _tier_cards(at, ["A", "B", "C"])[2] == negative
+
+    def test_link_with_a_finer_cutoff_keeps_it_exact(self):
+        at = _ok(_app(query={"cutoffs": "0.805,0.95"}).switch_page("pages/tiers.py").run())
+        assert at.slider(key="tiers.cutoff.0").value == 80  # shown rounded
+        at.slider(key="tiers.cutoff.1").set_value(90)
+        _ok(at.run())
+        assert at.query_params.get("cutoffs") == "0.805,0.9"  # the untouched one stays exact
+
+    def test_tiny_cutoff_from_a_link(self):
+        _ok(_app(query={"cutoffs": "0.001,0.5"}).switch_page("pages/tiers.py").run())
+
+    def test_profit_basis_then_a_file_without_profit(self):
+        at = _ok(_app())
+        at.button_group(key="overview.basis").set_value("profit")
+        _ok(at.run())
+        at.file_uploader(key="source.upload").upload(
+            "p.csv", b"customer,date,amount\nA,2024-01-01,5\n"
+        )
+        _ok(at.run())
+        assert at.button_group(key="overview.basis").value == "revenue"
+        _ok(at.switch_page("pages/tiers.py").run())
+
+    def test_remapping_the_date_column_under_a_date_filter(self):
+        at = _app()
+        at.file_uploader(key="source.upload").upload("d.csv", TWO_DATES, "text/csv")
+        _ok(at.run())
+        at.date_input(key="filters.dates").set_value(
+            (pd.Timestamp("2024-01-05").date(), pd.Timestamp("2024-01-31").date())
+        )
+        _ok(at.run())
+        assert _metric(at, "Customers") == "1"
+        _ok(at.switch_page("pages/data.py").run())
+        at.selectbox(key="data.map.date").set_value("ship date")
+        at.button[0].click()
+        _ok(at.run())
+        _ok(at.switch_page("pages/overview.py").run())
+        assert _metric(at, "Customers") == "2"  # the old filter went with the old column
+
+    def test_unmapping_a_filtered_field(self):
+        at = _ok(_app(query={"industry": "Energy"}))
+        _ok(at.switch_page("pages/data.py").run())
+        at.selectbox(key="data.map.industry").set_value("")
+        at.button[0].click()
+        _ok(at.run())
+        _ok(at.switch_page("pages/overview.py").run())
+        assert _metric(at, "Customers") == f"{len(_sample_values()):,}"
+
+    def test_file_columns_named_like_ours(self):
+        at = _app()
+        data = b"Line,Reason,customer,date,amount\n1,x,,2024-01-01,5\n2,y,B,2024-01-02,6\n"
+        at.file_uploader(key="source.upload").upload("c.csv", data, "text/csv")
+        _ok(at.run())
+        _ok(at.switch_page("pages/data.py").run())
+        assert _metric(at, "Rejected") == "1"
+
+    @pytest.mark.parametrize("text", [b'{"filters": ["region"]}', b'{"cutoffs": 0.8}', b"{nope"])
+    def test_malformed_settings_file(self, text):
+        at = _ok(_app())
+        at.file_uploader(key="settings.file").upload("s.json", text, "application/json")
+        _ok(at.run())
+        assert at.error
+
+    def test_link_with_values_the_data_lacks(self):
+        at = _ok(_app(query={"region": "Nowhere", "from": "2030-01-01"}))
+        assert any("region" in w.value and "from" in w.value for w in at.warning)
+        assert _metric(at, "Customers") == f"{len(_sample_values()):,}"
+        assert "region" not in at.query_params and "from" not in at.query_params
+
+    def test_header_only_upload(self):
+        at = _app()
+        at.file_uploader(key="source.upload").upload("h.csv", b"customer,date,amount\n")
+        _ok(at.run())
+        assert any("no usable lines" in w.value for w in at.warning)
+        _ok(at.switch_page("pages/tiers.py").run())
+        _ok(at.switch_page("pages/data.py").run())
+
+    def test_hostile_tier_names_stay_text(self):
+        names = ["[x](http://evil)", "<b>B</b>", "C"]
+        at = _ok(_app(query={"names": names}).switch_page("pages/tiers.py").run())
+        labels = [m.label for m in at.metric]
+        assert labels[:3] == [escape_markdown(n) for n in names]
+        assert labels[0] == r"\[x\]\(http\://evil\)"  # shown as text, not as a link
+
+
+def test_slider_moves_only_retier(monkeypatch):
+    """A tier slider move re-tiers the cached ranking: it never re-reads or re-aggregates."""
+    import ui.data
+
+    calls = {"read": 0, "aggregate": 0}
+    read, aggregate = ui.data.read_cells, ui.data.summarize_customers
+
+    def counting_read(*args, **kwargs):
+        calls["read"] += 1
+        return read(*args, **kwargs)
+
+    def counting_aggregate(*args, **kwargs):
+        calls["aggregate"] += 1
+        return aggregate(*args, **kwargs)
+
+    monkeypatch.setattr(ui.data, "read_cells", counting_read)
+    monkeypatch.setattr(ui.data, "summarize_customers", counting_aggregate)
+    st.cache_data.clear()
+    at = _ok(_app().switch_page("pages/tiers.py").run())
+    before = dict(calls)
+    assert before["read"] == 1 and before["aggregate"] >= 1  # the counters do count
+    for value in (60, 70, 75):
+        at.slider(key="tiers.cutoff.0").set_value(value)
+        _ok(at.run())
+    assert _tier_cards(at, ["A", "B", "C"]) == _tier_counts(_sample_values(), [75, 95])
+    assert calls == before

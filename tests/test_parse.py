@@ -331,11 +331,14 @@ class TestParseTransactionsBadLines:
     def test_transactions(self, result: ParseResult) -> None:
         expected = pd.DataFrame(
             {
-                "line": np.array([2, 10, 11, 12, 14, 16], dtype=np.int64),
-                "customer_id": text_array(["C001", "00042", "C006", "C006", "C008", "C010"]),
+                "line": np.array([2, 9, 10, 11, 12, 14, 16], dtype=np.int64),
+                "customer_id": text_array(
+                    ["C001", "C005", "00042", "C006", "C006", "C008", "C010"]
+                ),
                 "date": days(
                     [
                         "2024-01-05",
+                        "2024-03-02",
                         "2024-03-03",
                         "2024-03-04",
                         "2024-03-04",
@@ -343,10 +346,11 @@ class TestParseTransactionsBadLines:
                         "2024-03-07",
                     ]
                 ),
-                "revenue": np.array([1_005_000, 15_000, -30_000, -30_000, 50_000, 10_000]),
-                "profit": np.array([200_000, 0, -10_000, -10_000, 10_000, 0]),
-                "profit_missing": np.array([False, True, False, False, False, False]),
-                "region": text_array(["North", "North", "South", "South", "", "East"]),
+                # C005's profit "n/a" cannot be read: the line keeps its revenue.
+                "revenue": np.array([1_005_000, 100_000, 15_000, -30_000, -30_000, 50_000, 10_000]),
+                "profit": np.array([200_000, 0, 0, -10_000, -10_000, 10_000, 0]),
+                "profit_missing": np.array([False, True, True, False, False, False, False]),
+                "region": text_array(["North", "West", "North", "South", "South", "", "East"]),
             }
         )
         pd.testing.assert_frame_equal(result.transactions, expected)
@@ -354,30 +358,37 @@ class TestParseTransactionsBadLines:
     def test_rejected(self, result: ParseResult) -> None:
         expected = pd.DataFrame(
             {
-                "line": np.array([3, 4, 5, 6, 7, 8, 9, 13, 15, 17], dtype=np.int64),
+                "line": np.array([3, 4, 5, 6, 7, 8, 13, 15, 17], dtype=np.int64),
                 "reason": text_array(
                     [
-                        "empty_row",
-                        "empty_row",
+                        "blank_customer_id",  # an empty line has a blank customer id
+                        "blank_customer_id",
                         "too_many_fields",
                         "blank_customer_id",
                         "unreadable_date",
                         "unreadable_amount",
-                        "unreadable_profit",
                         "unreadable_amount",
                         "unreadable_date",
                         "too_many_fields",
                     ]
                 ),
                 "column": text_array(
-                    ["", "", "", "customer_id", "date", "amount", "profit", "amount", "date", ""]
+                    [
+                        "customer_id",
+                        "customer_id",
+                        "",
+                        "customer_id",
+                        "date",
+                        "amount",
+                        "amount",
+                        "date",
+                        "",
+                    ]
                 ),
                 "value": text_array(
-                    ["", "", "EXTRA,MORE", "", "2024-02-30", " abc ", "n/a", "", "2024-13-01", "x"]
+                    ["", "", "EXTRA,MORE", "", "2024-02-30", " abc ", "", "2024-13-01", "x"]
                 ),
-                "customer_id": text_array(
-                    ["", "", "C002", "", "C003", "C004", "C005", "C007", "C009", ""]
-                ),
+                "customer_id": text_array(["", "", "C002", "", "C003", "C004", "C007", "C009", ""]),
                 "date": text_array(
                     [
                         "",
@@ -386,16 +397,15 @@ class TestParseTransactionsBadLines:
                         "yesterday",
                         "2024-02-30",
                         "2024-03-01",
-                        "2024-03-02",
                         "2024-03-05",
                         "2024-13-01",
                         "",
                     ]
                 ),
-                "amount": text_array(["", "", "50", "75", "75", " abc ", "10", "", "abc", ""]),
-                "profit": text_array(["", "", "5", "1", "1", "1", "n/a", "1", "x", ""]),
+                "amount": text_array(["", "", "50", "75", "75", " abc ", "", "abc", ""]),
+                "profit": text_array(["", "", "5", "1", "1", "1", "1", "x", ""]),
                 "region": text_array(
-                    ["", "", "South", "East", "East", "West", "West", "East", "North", ""]
+                    ["", "", "South", "East", "East", "West", "East", "North", ""]
                 ),
             }
         )
@@ -403,20 +413,20 @@ class TestParseTransactionsBadLines:
 
     def test_counts(self, result: ParseResult) -> None:
         assert result.rows_read == 16
-        assert result.rows_accepted == 6
-        assert result.rows_rejected == 10
+        assert result.rows_accepted == 7
+        assert result.rows_rejected == 9
         assert result.rows_read == result.rows_accepted + result.rows_rejected
         assert result.rejected_by_reason == {
-            "empty_row": 2,
             "too_many_fields": 2,
-            "blank_customer_id": 1,
+            "blank_customer_id": 3,
             "unreadable_date": 2,
             "unreadable_amount": 2,
-            "unreadable_profit": 1,
         }
         assert list(result.rejected_by_reason) == list(REJECT_REASONS)
         assert result.has_profit
-        assert result.missing_profit == 1
+        assert result.missing_profit == 1  # blank
+        assert result.unreadable_profit["line"].tolist() == [9]
+        assert result.unreadable_profit["value"].tolist() == ["n/a"]
         assert result.rounded_amounts == 0
         assert result.mapping == MAPPING_ALL
 
@@ -431,24 +441,20 @@ class TestParseTransactionsReasons:
     @pytest.mark.parametrize(
         ("line", "reason", "column", "value"),
         [
-            (" , , , , ", "empty_row", "", ""),
             (",,,,,x", "too_many_fields", "", "x"),
             (",bad,bad,bad,,x", "too_many_fields", "", "x"),
             ("  ,yesterday,abc,abc,N", "blank_customer_id", "customer_id", "  "),
             ("C1,2024-02-30,abc,abc,N", "unreadable_date", "date", "2024-02-30"),
             ("C1,2024-02-28,abc,abc,N", "unreadable_amount", "amount", "abc"),
             ("C1,2024-02-28,,abc,N", "unreadable_amount", "amount", ""),
-            ("C1,2024-02-28,1,abc,N", "unreadable_profit", "profit", "abc"),
         ],
         ids=[
-            "whitespace-only",
             "only-extra-cell",
             "extra-cell-beats-the-rest",
             "blank-id-beats-date",
             "date-beats-amount-and-profit",
             "amount-beats-profit",
             "blank-amount",
-            "profit",
         ],
     )
     def test_first_reason_wins(self, line: str, reason: str, column: str, value: str) -> None:
@@ -466,6 +472,21 @@ class TestParseTransactionsReasons:
         pd.testing.assert_frame_equal(front, expected)
         assert sum(result.rejected_by_reason.values()) == 1
         assert result.rejected_by_reason[reason] == 1
+
+    def test_blank_lines_between_rows_are_rejected_at_the_end_ignored(self) -> None:
+        result = parse_text(HEADER + " , , , , \n\nC1,2024-02-28,1,1,N\n , , , , \n\n")
+        assert result.rows_read == 3
+        assert result.rejected["line"].tolist() == [2, 3]
+        assert result.rejected_by_reason["blank_customer_id"] == 2
+        assert result.transactions["line"].tolist() == [4]
+
+    def test_unreadable_profit_keeps_the_line(self) -> None:
+        result = parse_text(HEADER + "C1,2024-02-28,1.5,abc,N\n")
+        assert result.rows_rejected == 0
+        assert result.transactions["revenue"].tolist() == [15_000]
+        assert result.transactions["profit_missing"].tolist() == [True]
+        assert result.unreadable_profit.to_dict("list") == {"line": [2], "value": ["abc"]}
+        assert result.missing_profit == 0
 
     def test_blank_profit_is_missing_not_rejected(self) -> None:
         result = parse_text(HEADER + "C1,2024-01-01,5,,N\nC1,2024-01-02,5, ,N\n")

@@ -108,3 +108,37 @@ class TestDerived:
         settings = Settings().with_filter("sales_rep", ["Ana"]).with_filter("region", ["N"])
         assert settings.filters == (("region", ("N",)), ("sales_rep", ("Ana",)))
         assert settings.with_filter("region", []).filters == (("sales_rep", ("Ana",)),)
+
+
+OPTIONS = {"region": ["North", "South"], "industry": ["Energy"]}
+
+
+class TestFitToData:
+    def test_keeps_what_the_data_has(self):
+        settings = Settings().with_filter("region", ["North"])
+        assert settings.fit_to_data(OPTIONS, date(2024, 1, 1), date(2024, 12, 31)) == (
+            settings,
+            [],
+        )
+
+    def test_drops_unknown_values_and_fields(self):
+        settings = (
+            Settings().with_filter("region", ["North", "Nowhere"]).with_filter("sales_rep", ["Ana"])
+        )
+        fitted, dropped = settings.fit_to_data(OPTIONS, date(2024, 1, 1), date(2024, 12, 31))
+        assert fitted.filters == (("region", ("North",)),)
+        assert dropped == ["region", "sales_rep"]
+
+    @pytest.mark.parametrize(
+        ("start", "end", "dropped"),
+        [
+            (date(2030, 1, 1), None, ["from"]),
+            (None, date(2020, 1, 1), ["to"]),
+            (date(2023, 6, 1), date(2024, 3, 1), []),  # overlaps: kept as it is
+        ],
+    )
+    def test_date_range_wholly_outside_is_dropped(self, start, end, dropped):
+        settings = replace(Settings(), date_from=start, date_to=end)
+        fitted, got = settings.fit_to_data({}, date(2024, 1, 1), date(2024, 12, 31))
+        assert got == dropped
+        assert (fitted.date_from, fitted.date_to) == ((None, None) if dropped else (start, end))

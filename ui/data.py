@@ -27,6 +27,7 @@ from kadash.settings import Settings
 
 __all__ = [
     "SAMPLE_PATH",
+    "FileFacts",
     "ParseSummary",
     "Source",
     "View",
@@ -101,6 +102,30 @@ def _parsed(digest: str, mapping: tuple[tuple[str, str], ...], _data: bytes) -> 
 
 
 @dataclass(frozen=True)
+class FileFacts:
+    """How the file was read, and its first rows as text (for the Data page)."""
+
+    encoding: str
+    delimiter: str
+    columns: int
+    preview: pd.DataFrame
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _facts(digest: str, _data: bytes) -> FileFacts:
+    raw = _cells(digest, _data)
+    return FileFacts(raw.encoding, raw.delimiter, len(raw.header), raw.cells.head(100))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _problems(
+    digest: str, mapping: tuple[tuple[str, str], ...], _data: bytes
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    parsed = _parsed(digest, mapping, _data)
+    return parsed.rejected, parsed.unreadable_profit
+
+
+@dataclass(frozen=True)
 class ParseSummary:
     """The row account and the value ranges of one parse, without the rows."""
 
@@ -109,6 +134,7 @@ class ParseSummary:
     rows_rejected: int
     rejected_by_reason: dict[str, int]
     missing_profit: int
+    unreadable_profit: int
     rounded_amounts: int
     has_profit: bool
     date_min: object
@@ -126,6 +152,7 @@ def _summary(digest: str, mapping: tuple[tuple[str, str], ...], _data: bytes) ->
         rows_rejected=parsed.rows_rejected,
         rejected_by_reason=parsed.rejected_by_reason,
         missing_profit=parsed.missing_profit,
+        unreadable_profit=len(parsed.unreadable_profit),
         rounded_amounts=parsed.rounded_amounts,
         has_profit=parsed.has_profit,
         date_min=tx["date"].min() if len(tx) else None,
@@ -172,9 +199,8 @@ class View:
     def header(self) -> tuple[str, ...]:
         return _header(self.source.digest, self.source.data)
 
-    def raw(self) -> RawTable:
-        """All cells as text (large: for the Data page's preview only)."""
-        return _cells(self.source.digest, self.source.data)
+    def facts(self) -> FileFacts:
+        return _facts(self.source.digest, self.source.data)
 
     def guessed_mapping(self) -> dict[str, str]:
         return guess_mapping(self.header())
@@ -191,9 +217,9 @@ class View:
     def summary(self) -> ParseSummary:
         return _summary(*self._args, self.source.data)
 
-    def parsed(self) -> ParseResult:
-        """Accepted and rejected lines (large: for the Data page)."""
-        return _parsed(*self._args, self.source.data)
+    def problems(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Rejected lines, and accepted lines whose gross profit could not be read."""
+        return _problems(*self._args, self.source.data)
 
     def lines(self) -> pd.DataFrame:
         """Accepted lines inside the settings' date range and filters."""

@@ -13,12 +13,13 @@ import streamlit as st
 
 from kadash.columns import FILTER_FIELDS
 from kadash.errors import KadashError
-from kadash.i18n import Translator
+from kadash.i18n import Translator, escape_markdown
 from kadash.settings import Settings
 from ui import state
 from ui.data import UPLOAD_KEY, ParseSummary, View, current_source
+from ui.widgets import file_size, show_error
 
-__all__ = ["file_size", "render_sidebar"]
+__all__ = ["forget_data_widgets", "render_sidebar"]
 
 _LAST_SOURCE = "kadash.last_source"
 _SETTINGS_FILE = "settings.file"
@@ -26,22 +27,25 @@ _SETTINGS_ERROR = "kadash.settings_error"
 _DATES = "filters.dates"
 
 
-def file_size(t: Translator, n: int) -> str:
-    """Bytes as B / KB / MB for people."""
-    for key, factor in (("unit.mb", 1 << 20), ("unit.kb", 1 << 10)):
-        if n >= factor:
-            return t(key, x=f"{n / factor:,.1f}")
-    return t("unit.bytes", x=f"{n:,}")
-
-
 def _to_date(value: object) -> date:
     return np.datetime64(value, "D").astype(object)
 
 
+def _forget_widgets(*prefixes: str) -> None:
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefixes)]:
+        del st.session_state[key]
+
+
 def _reset_filters() -> None:
     state.update_settings(date_from=None, date_to=None, filters=())
-    for key in [_DATES, *(f"filters.{f}" for f in FILTER_FIELDS)]:
-        st.session_state.pop(key, None)
+    _forget_widgets("filters.")
+
+
+def forget_data_widgets() -> None:
+    """The data or its column mapping changed: clear the filters, and let the widgets that
+    show something of the old data (filters, mapping form, measure switches) start afresh."""
+    _reset_filters()
+    _forget_widgets("data.map.", "overview.basis", "tiers.basis")
 
 
 def _on_dates(low: date, high: date) -> None:
@@ -60,11 +64,26 @@ def _on_filter(field: str) -> None:
     )
 
 
+def _fit_settings(t: Translator, summary: ParseSummary) -> None:
+    """Drop filters this data cannot match (e.g. from a link made for another file)."""
+    low = None if summary.date_min is None else _to_date(summary.date_min)
+    high = None if summary.date_max is None else _to_date(summary.date_max)
+    fitted, dropped = state.get_settings().fit_to_data(summary.options, low, high)
+    if dropped:
+        state.set_settings(fitted)
+        _forget_widgets("filters.")
+        st.warning(t("settings.dropped", names=", ".join(dropped)), icon=":material/link_off:")
+
+
 def _filters(t: Translator, summary: ParseSummary) -> None:
+    _fit_settings(t, summary)
     settings = state.get_settings()
     st.subheader(t("filters.title"), anchor=False)
     if summary.date_min is not None:
         low, high = _to_date(summary.date_min), _to_date(summary.date_max)
+        shown = st.session_state.get(_DATES)
+        if shown and any(not low <= d <= high for d in shown):
+            del st.session_state[_DATES]  # drawn for other data
         start = min(max(settings.date_from or low, low), high)
         end = max(min(settings.date_to or high, high), start)
         state.seed(_DATES, (start, end))
@@ -84,6 +103,8 @@ def _filters(t: Translator, summary: ParseSummary) -> None:
         if not options:
             continue
         key = f"filters.{field}"
+        if any(v not in options for v in st.session_state.get(key, ())):
+            del st.session_state[key]  # drawn for other data
         state.seed(key, [v for v in chosen.get(field, ()) if v in options])
         st.multiselect(
             t(f"field.{field}"),
@@ -98,8 +119,8 @@ def _filters(t: Translator, summary: ParseSummary) -> None:
         st.button(t("filters.reset"), on_click=_reset_filters, icon=":material/filter_alt_off:")
 
 
-def render_sidebar(t: Translator) -> View:
-    """Draw the data source and filters; return the view every page works on.
+def render_sidebar(t: Translator) -> None:
+    """Draw the data source and filters.
 
     Called by ``app.py`` before the page runs, so the settings are current before the page
     computes anything.
@@ -115,18 +136,18 @@ def render_sidebar(t: Translator) -> View:
         )
         source = current_source()
         if st.session_state.get(_LAST_SOURCE, source.digest) != source.digest:
-            _reset_filters()  # filters of another file rarely make sense here
+            forget_data_widgets()  # filters of another file rarely make sense here
         st.session_state[_LAST_SOURCE] = source.digest
-        name = t("source.sample_name") if source.is_sample else source.name
+        name = t("source.sample_name") if source.is_sample else escape_markdown(source.name)
         st.caption(t("source.using", name=name, size=file_size(t, source.size)))
         view = View(source, state.get_settings())
         try:
             with st.spinner(t("source.reading")):
                 summary = view.summary()
         except KadashError as err:
-            st.error(t.error(err), icon=":material/error:")
+            show_error(t, err)
             _settings_file(t)
-            return view
+            return
         st.caption(
             t(
                 "source.status",
@@ -140,7 +161,6 @@ def render_sidebar(t: Translator) -> View:
             st.page_link("pages/data.py", label=t("source.see_rejected"), icon=":material/rule:")
         _filters(t, summary)
         _settings_file(t)
-    return View(source, state.get_settings())
 
 
 def _on_settings_file() -> None:
@@ -151,9 +171,7 @@ def _on_settings_file() -> None:
         state.set_settings(Settings.from_json(uploaded.getvalue()))
         st.session_state[_SETTINGS_ERROR] = None
         # Widgets seeded from the old settings must be seeded again.
-        for key in list(st.session_state):
-            if isinstance(key, str) and key.startswith(("filters.", "tiers.", "overview.basis")):
-                del st.session_state[key]
+        _forget_widgets("filters.", "tiers.", "overview.basis")
     except KadashError as err:
         st.session_state[_SETTINGS_ERROR] = err
 
@@ -176,4 +194,4 @@ def _settings_file(t: Translator) -> None:
         )
         error = st.session_state.get(_SETTINGS_ERROR)
         if error is not None:
-            st.error(t.error(error), icon=":material/error:")
+            show_error(t, error)

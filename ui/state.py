@@ -55,9 +55,10 @@ def get_settings() -> Settings:
 
 
 def ignored_query_params() -> list[str]:
-    """Names of URL parameters that were invalid when the session started."""
+    """Names of URL parameters that were invalid when the session started (once: they are
+    forgotten when read)."""
     get_settings()
-    return st.session_state.get(_IGNORED, [])
+    return st.session_state.pop(_IGNORED, [])
 
 
 def set_settings(settings: Settings) -> Settings:

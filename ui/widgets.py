@@ -1,4 +1,4 @@
-"""Small page helpers: the current view, error display, downloads and table formats."""
+"""Small page helpers: page start, the basis switch, errors, downloads and table formats."""
 
 from __future__ import annotations
 
@@ -12,16 +12,21 @@ from kadash.errors import KadashError
 from kadash.export import to_csv_bytes
 from kadash.i18n import Translator
 from ui import state
-from ui.data import View, current_source
+from ui.data import ParseSummary, View, current_source
 
 __all__ = [
     "LAZY_ROWS",
+    "as_percent",
+    "basis_picker",
     "current_view",
     "download_csv",
+    "file_size",
     "guard",
     "money_column",
-    "page_header",
     "percent_column",
+    "require_customers",
+    "show_error",
+    "start_page",
 ]
 
 #: Tables longer than this are streamed to the browser in pages (sorted on the server).
@@ -33,22 +38,77 @@ def current_view() -> View:
     return View(current_source(), state.get_settings())
 
 
+def start_page(title_key: str, caption_key: str) -> tuple[View, Translator]:
+    """Every page starts here: check the frame ran, draw the title, return the view and the
+    translator."""
+    state.require_frame()
+    t = state.get_translator()
+    st.title(t(title_key), anchor=False)
+    st.caption(t(caption_key))
+    return current_view(), t
+
+
+def show_error(t: Translator, err: Exception) -> None:
+    st.error(t.error(err), icon=":material/error:")
+
+
 @contextmanager
 def guard(t: Translator) -> Iterator[None]:
     """Show a data problem as a clear message with a link to fix it, then stop the page."""
     try:
         yield
     except KadashError as err:
-        st.error(t.error(err), icon=":material/error:")
+        show_error(t, err)
         st.page_link("pages/data.py", label=t("data.fix_link"), icon=":material/build:")
         st.stop()
 
 
-def page_header(t: Translator, title_key: str, caption: str | None = None) -> None:
-    """The page's title and caption; every page starts here (after checking ``app.py`` ran)."""
-    st.title(t(title_key), anchor=False)
-    if caption:
-        st.caption(caption)
+def require_customers(t: Translator, view: View) -> ParseSummary:
+    """Stop the page with a clear message unless there are customers to show."""
+    with guard(t):
+        summary = view.summary()
+        empty = view.ranked().empty
+    if summary.rows_accepted == 0:
+        read, rejected = t.number(summary.rows_read), t.number(summary.rows_rejected)
+        st.warning(t("data.no_lines", read=read, rejected=rejected), icon=":material/warning:")
+        st.page_link("pages/data.py", label=t("data.fix_link"), icon=":material/build:")
+        st.stop()
+    if empty:
+        st.info(t("common.no_customers"), icon=":material/filter_alt:")
+        st.stop()
+    return summary
+
+
+def _on_basis(key: str) -> None:
+    if st.session_state.get(key) is not None:
+        state.update_settings(basis=st.session_state[key])
+
+
+def basis_picker(t: Translator, has_profit: bool, key: str) -> str:
+    """The revenue / gross-profit switch (one setting, shown on several pages)."""
+    options = ["revenue", "profit"] if has_profit else ["revenue"]
+    basis = state.get_settings().basis
+    if st.session_state.get(key) not in options:  # first draw, or a file without profit
+        st.session_state[key] = basis if basis in options else "revenue"
+    st.segmented_control(
+        t("basis.label"),
+        options,
+        format_func=lambda b: t(f"basis.{b}"),
+        key=key,
+        required=True,
+        on_change=_on_basis,
+        args=(key,),
+        help=t("basis.help"),
+    )
+    return st.session_state[key]
+
+
+def file_size(t: Translator, n: int) -> str:
+    """Bytes as B / KB / MB for people."""
+    for unit, factor in (("unit.mb", 1 << 20), ("unit.kb", 1 << 10)):
+        if n >= factor:
+            return t(unit, x=f"{n / factor:,.1f}")
+    return t("unit.bytes", x=f"{n:,}")
 
 
 def download_csv(
