@@ -155,8 +155,9 @@ def _summary_text(analysis: Analysis, source: str, t: Translator) -> str:
     if k80 is not None:
         lines.append(
             "  "
-            + t(
+            + t.plural(
                 "overview.needed_readout",
+                k80,
                 k=t.number(k80),
                 x=t.percent(k80 / conc.customers),
                 q="80%",

@@ -100,6 +100,13 @@ class Translator:
                 return self(key, x=f"{value / factor:,.1f}")
         return self.number(value)
 
+    def plural(self, key: str, count: int, /, **values: Any) -> str:
+        """The message for ``count`` things: ``<key>_one`` when count is 1 and this language
+        has that form (English does; Chinese needs none), else ``<key>``."""
+        own = catalog(self.lang) if self.lang in LANGUAGES else catalog(DEFAULT_LANGUAGE)
+        one = f"{key}_one"
+        return self(one if count == 1 and one in own else key, **values)
+
     def md(self, key: str, /, **values: Any) -> str:
         """Like calling the translator, for Markdown: text values (often from the user's file
         or link) are escaped first."""
@@ -118,7 +125,7 @@ class Translator:
     def duration(self, days: int) -> str:
         """A span of days for people: days up to two months, then months, then years."""
         if days < 62:
-            return self("unit.days", n=self.number(days))
+            return self.plural("unit.days", days, n=self.number(days))
         if days < 730:
             return self("unit.months", n=self.number(days / 30.4375))
         return self("unit.years", x=self.number(days / 365.25, 1))

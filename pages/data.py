@@ -98,26 +98,34 @@ def _row_account(t: Translator, view: View, summary: ParseSummary) -> None:
     rejected, unreadable_profit = view.problems()
     if summary.missing_profit:
         st.info(
-            t("data.missing_profit", n=t.number(summary.missing_profit)), icon=":material/info:"
+            t.plural(
+                "data.missing_profit", summary.missing_profit, n=t.number(summary.missing_profit)
+            ),
+            icon=":material/info:",
         )
     if summary.unreadable_profit:
-        n = t.number(summary.unreadable_profit)
-        st.warning(t("data.unreadable_profit", n=n), icon=":material/warning:")
+        count, n = summary.unreadable_profit, t.number(summary.unreadable_profit)
+        st.warning(t.plural("data.unreadable_profit", count, n=n), icon=":material/warning:")
         download_csv(
-            t("data.download_unreadable_profit", n=n),
+            t.plural("data.download_unreadable_profit", count, n=n),
             lambda: unreadable_profit.set_axis([t("col.line"), t("col.value")], axis=1),
             file_name="kadash-unreadable-profit.csv",
             key="data.download_unreadable_profit",
         )
     if summary.rounded_amounts:
-        st.info(t("data.rounded", n=t.number(summary.rounded_amounts)), icon=":material/info:")
+        st.info(
+            t.plural("data.rounded", summary.rounded_amounts, n=t.number(summary.rounded_amounts)),
+            icon=":material/info:",
+        )
     if not summary.rows_rejected:
         st.success(t("data.all_accepted"), icon=":material/check_circle:")
         return
     counts = summary.rejected_by_reason
     reasons = [r for r in REJECT_REASONS if counts[r]]
     n = t.number(summary.rows_rejected)
-    st.warning(t("data.some_rejected", n=n), icon=":material/warning:")
+    st.warning(
+        t.plural("data.some_rejected", summary.rows_rejected, n=n), icon=":material/warning:"
+    )
     st.dataframe(
         pd.DataFrame(
             {
@@ -131,7 +139,7 @@ def _row_account(t: Translator, view: View, summary: ParseSummary) -> None:
     table = rejected_table(rejected, t=t)
     st.dataframe(table, hide_index=True, height=320, lazy=len(table) > LAZY_ROWS)
     download_csv(
-        t("data.download_rejected", n=n),
+        t.plural("data.download_rejected", summary.rows_rejected, n=n),
         lambda: table,
         file_name="kadash-rejected-lines.csv",
         key="data.download_rejected",

@@ -105,8 +105,9 @@ def _pareto_and_concentration(view: View, t: Translator, has_profit: bool) -> No
         )
         if needed is not None:
             st.caption(
-                t(
+                t.plural(
                     "overview.needed_readout",
+                    needed,
                     k=t.number(needed),
                     x=t.percent(needed / n),
                     q=f"{q}%",

@@ -149,7 +149,7 @@ def _customer_list(
         column_config={t(k): money_column(t(k)) for k in ("col.revenue", "col.profit")},
     )
     download_csv(
-        t("tiers.download_customers", n=t.number(int(hit.sum()))),
+        t.plural("tiers.download_customers", int(hit.sum()), n=t.number(int(hit.sum()))),
         lambda: customers_table(ranked[hit], tiers[hit], names, t=t),
         file_name="kadash-customers.csv",
         key="tiers.download_customers",

@@ -172,7 +172,7 @@ class TestReportText:
         text = capsys.readouterr().out
         assert "8 read, 5 accepted, 3 rejected" in text
         assert "The top 20% of customers bring 80.0% of revenue." in text
-        assert "1 customers (25.0% of all) make 80% of revenue." in text
+        assert "1 customer (25.0% of all) makes 80% of revenue." in text
 
 
 class TestFailures:

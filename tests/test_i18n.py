@@ -120,7 +120,16 @@ class TestTranslator:
 
 @pytest.mark.parametrize(
     ("days", "expected"),
-    [(1, "1 days"), (61, "61 days"), (62, "2 months"), (365, "12 months"), (1095, "3.0 years")],
+    [(1, "1 day"), (61, "61 days"), (62, "2 months"), (365, "12 months"), (1095, "3.0 years")],
 )
 def test_duration(days, expected):
     assert Translator("en").duration(days) == expected
+
+
+def test_plural_forms():
+    en, zh = translator("en"), translator("zh-Hant")
+    assert en.plural("data.download_rejected", 1, n="1") == "Download the rejected line (CSV)"
+    assert en.plural("data.download_rejected", 2, n="2") == "Download the 2 rejected lines (CSV)"
+    # A language without a "_one" form uses its general message (here English, as zh-Hant has
+    # not translated it yet) rather than the English singular.
+    assert zh.plural("unit.days", 1, n="1") == zh("unit.days", n="1")

@@ -267,7 +267,7 @@ class TestUpload:
         lines = at.dataframe[1].value
         assert lines["Line"].tolist() == [6, 7, 8]
         assert lines["Cell"].tolist() == ["", "2024-13-01", "=1+2"]
-        assert any("1 accepted lines have no gross profit" in i.value for i in at.info)
+        assert any("1 accepted line has no gross profit" in i.value for i in at.info)
 
     def test_mapping_form_changes_the_numbers(self):
         at = _app()
