@@ -6,6 +6,8 @@ sidebar is drawn here, once, so its widgets keep their state across pages (Strea
 widget drawn by a page a different identity on every page). Start with ``make run``.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui import state
@@ -13,7 +15,7 @@ from ui.sidebar import render_sidebar
 
 st.set_page_config(
     page_title="kadash",
-    page_icon=":material/diamond:",
+    page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),  # local: works offline
     layout="wide",
     initial_sidebar_state="expanded",
 )

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from kadash.columns import FIELDS, guess_mapping
+from kadash.concentration import top_count
 from kadash.errors import KadashError
 from kadash.i18n import LANGUAGES, Translator, translator
 from kadash.load import read_cells
@@ -147,6 +148,8 @@ def _summary_text(analysis: Analysis, source: str, t: Translator) -> str:
         + t(
             "overview.top_share_readout",
             p="20%",
+            k=t.number(top_count(conc.customers, "0.2")),
+            n=t.number(conc.customers),
             share=t.percent(conc.top_share["0.2"]),
             value=value,
         ),

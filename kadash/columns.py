@@ -346,7 +346,9 @@ def check_mapping(mapping: Mapping[str, str | None], header: Iterable[str]) -> d
     listed = ", ".join(columns)
     missing = [field for field in REQUIRED_FIELDS if field not in clean]
     if missing:
-        raise KadashError("error.mapping_missing", fields=", ".join(missing), columns=listed)
+        raise KadashError(
+            "error.mapping_missing", fields=", ".join(missing), columns=listed, missing=missing
+        )
     for field, column in clean.items():
         if column not in columns:
             raise KadashError("error.mapping_absent", field=field, column=column, columns=listed)

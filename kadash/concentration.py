@@ -106,12 +106,12 @@ def top_share(ranked_values: np.ndarray, p: float | str | Fraction) -> float | N
 
 
 def top_n_share(ranked_values: np.ndarray, n: int) -> float | None:
-    """Share of ``P`` brought by the top ``n`` customers (all of them if fewer)."""
+    """Share of ``P`` brought by the top ``n`` customers; ``None`` when there are fewer than
+    ``n`` customers (or ``P`` is 0)."""
     total = positive_total(ranked_values)
-    if len(ranked_values) == 0 or total == 0:
+    if not 1 <= n <= len(ranked_values) or total == 0:
         return None
-    k = min(int(n), len(ranked_values))
-    return ratio(int(_cum(ranked_values)[k - 1]), total)
+    return ratio(int(_cum(ranked_values)[int(n) - 1]), total)
 
 
 def customers_for_share(ranked_values: np.ndarray, q: float | str | Fraction) -> int | None:

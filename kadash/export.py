@@ -80,7 +80,8 @@ def customers_table(
     exact: bool = True,
 ) -> pd.DataFrame:
     """The customer list with tiers as shown and downloaded: translated headers; money as exact
-    decimals (``exact``, for files) or floats (for on-screen tables).
+    decimals (``exact``, for files) or floats (for on-screen tables). Without any gross profit
+    in the data there is no gross-profit column.
 
     Parameters
     ----------
@@ -102,7 +103,15 @@ def customers_table(
         if field in ranked.columns:
             table[t(f"field.{field}")] = ranked[field].to_numpy()
     table[t("col.revenue")] = _money(ranked["revenue"], exact).to_numpy()
-    table[t("col.profit")] = _money(ranked["profit"], exact).to_numpy()
+    # Gross profit is left empty for a customer none of whose lines has one (not shown as 0),
+    # and a column counts the lines without it where some have none.
+    missing = ranked["profit_missing_lines"].to_numpy()
+    lines = ranked["lines"].to_numpy()
+    if not (missing == lines).all():
+        profit = _money(ranked["profit"], exact).to_numpy()
+        table[t("col.profit")] = np.where(missing == lines, None, profit)
+        if missing.any():
+            table[t("col.profit_missing_lines")] = missing
     table[t("col.orders")] = ranked["orders"].to_numpy()
     table[t("col.last_date")] = ranked["last_date"].dt.strftime("%Y-%m-%d").to_numpy()
     return table

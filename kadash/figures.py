@@ -52,8 +52,7 @@ def pareto_figure(
     *,
     t: Translator,
     basis: str,
-    readout_p: tuple[float, int, float | None] | None = None,
-    readout_q: tuple[float, int | None, int] | None = None,
+    marks: Sequence[tuple[float, float, str]] = (),
     tier_of_rank: np.ndarray | None = None,
     tier_names: Sequence[str] = (),
 ) -> go.Figure:
@@ -67,18 +66,15 @@ def pareto_figure(
         Translator.
     basis
         ``"revenue"`` or ``"profit"`` (names the axis).
-    readout_p
-        ``(p, k, share)``: mark "the top p of customers (k of them) bring share"; the point
-        sits at k / N, where the share is read.
-    readout_q
-        ``(q, k, n)``: mark "k of n customers make q".
+    marks
+        Readouts as ``(x, y, label)``: points on the curve (share of customers, cumulative
+        share), each with guide lines to the axes and a label.
     tier_of_rank
         Tier index of each ranked customer; when given, the area under the curve is coloured
         by tier and ``tier_names`` label the legend.
     """
     value = t(f"measure.{basis}")
     fig = go.Figure()
-    n = int(curve["k"].max()) if len(curve) else 0
     hover = t("pareto.hover", value=value) + "<extra></extra>"
     custom = np.column_stack([curve["k"].to_numpy()])
     if tier_of_rank is not None and len(tier_of_rank) and tier_names:
@@ -131,22 +127,21 @@ def pareto_figure(
             hoverinfo="skip",
         )
     )
-    # Labels sit in the empty area below the curve, the second one lower, so they never meet.
-    if readout_p is not None and readout_p[2] is not None and n:
-        p, k, share = readout_p
-        text = t("pareto.mark_top", p=t.percent(p, 0), share=t.percent(share))
-        _mark(fig, k / n, share, text, offset=(120, 60))
-    if readout_q is not None and readout_q[1] is not None and n:
-        q, k, total = readout_q
-        text = t("pareto.mark_needed", k=t.number(k), x=t.percent(k / total), q=t.percent(q, 0))
-        _mark(fig, k / total, q, text, offset=(150, 130))
-    fig.update_xaxes(title=t("pareto.x", value=value), tickformat=".0%", range=[0, 1])
+    # Labels stack in the empty area under the curve, the highest point's label on top, so
+    # their leader lines never cross.
+    for i, (x, y, text) in enumerate(sorted(marks, key=lambda m: -m[1])):
+        _mark(fig, x, y, text, label_at=(0.72, 0.36 - 0.14 * i))
+    ticks = [0, 0.2, 0.4, 0.6, 0.8, 1]
+    fig.update_xaxes(
+        title=t("pareto.x", value=value), tickformat=".0%", range=[0, 1.001], tickvals=ticks
+    )
     fig.update_yaxes(title=t("pareto.y", value=value), tickformat=".0%", rangemode="tozero")
     return _layout(fig, title=t("pareto.title", value=value), height=500)
 
 
-def _mark(fig: go.Figure, x: float, y: float, text: str, *, offset: tuple[int, int]) -> None:
-    """A readout: guide lines to both axes, a dot and a label."""
+def _mark(fig: go.Figure, x: float, y: float, text: str, *, label_at: tuple[float, float]) -> None:
+    """A readout: guide lines to both axes, a dot, and a label at ``label_at`` (data
+    coordinates, inside the plot) with a leader line to the dot."""
     fig.add_trace(
         go.Scatter(
             x=[x],
@@ -166,9 +161,10 @@ def _mark(fig: go.Figure, x: float, y: float, text: str, *, offset: tuple[int, i
         showarrow=True,
         arrowhead=0,
         arrowcolor=_INK,
-        xanchor="left",
-        ax=offset[0],
-        ay=offset[1],
+        axref="x",
+        ayref="y",
+        ax=label_at[0],
+        ay=label_at[1],
         bgcolor="rgba(255,255,255,0.9)",
         bordercolor=_INK,
         borderwidth=1,
@@ -185,9 +181,10 @@ def tier_share_figure(summary: pd.DataFrame, *, t: Translator, has_profit: bool)
     summary
         Output of :func:`kadash.tiers.summarize_tiers`.
     """
+    # Measure colours stay clear of the tier blues and greys used in the Pareto chart beside it.
     measures = [
-        ("customer_share", t("tiers.share_customers"), "#9aa5b1"),
-        ("revenue_share", t("tiers.share_revenue"), TIER_COLORS[0]),
+        ("customer_share", t("tiers.share_customers"), "#8c6bb1"),
+        ("revenue_share", t("tiers.share_revenue"), "#e07b39"),
     ]
     if has_profit:
         measures.append(("profit_share", t("tiers.share_profit"), "#2a9d8f"))
@@ -195,10 +192,11 @@ def tier_share_figure(summary: pd.DataFrame, *, t: Translator, has_profit: bool)
     # Horizontal bars, top tier at the top: the percentage labels have room at the bar ends
     # whatever the number of tiers. On the reversed axis each group reads top-down in the
     # order customers, revenue, profit.
-    top = 0.0
+    low, high = 0.0, 0.0
     for column, label, color in measures:
         shares = summary[column].to_numpy(dtype=float)
-        top = max(top, float(np.nanmax(shares, initial=0.0)))
+        low = min(low, float(np.nanmin(shares, initial=0.0)))
+        high = max(high, float(np.nanmax(shares, initial=0.0)))
         fig.add_trace(
             go.Bar(
                 y=[escape_html(name) for name in summary["name"]],
@@ -219,7 +217,14 @@ def tier_share_figure(summary: pd.DataFrame, *, t: Translator, has_profit: bool)
         uniformtext=dict(minsize=12, mode="show"),
     )
     _layout(fig, title=t("tiers.share_title"), height=500)
-    # Room on the right for the label of the longest bar.
-    fig.update_xaxes(title=t("tiers.share_axis"), tickformat=".0%", range=[0, top * 1.15 or 1])
+    # Room at both ends for the labels of the longest bars (a loss-making tier goes left).
+    span = (high - low) or 1.0
+    fig.update_xaxes(
+        title=t("tiers.share_axis"),
+        tickformat=".0%",
+        range=[low - 0.15 * span if low < 0 else 0, high + 0.15 * span],
+        zeroline=True,
+        zerolinecolor="#8a96a3",
+    )
     fig.update_yaxes(title=None, type="category", autorange="reversed")
     return fig

@@ -147,7 +147,7 @@ def _row_account(t: Translator, view: View, summary: ParseSummary) -> None:
 
 
 def render() -> None:
-    view, t = start_page("data.title", "data.caption")
+    view, t = start_page("data.title", "data.caption", show_filters=False)
     with st.expander(t("data.format_title"), icon=":material/help:"):
         st.markdown(t("data.format_body"))
     try:
@@ -165,7 +165,7 @@ def render() -> None:
     # Open when the columns need the user's attention; tucked away when they were recognised.
     with st.expander(t("data.mapping_title"), expanded=summary is None, icon=":material/edit:"):
         _mapping_form(t, view)
-    with st.expander(t("data.preview_title"), icon=":material/table:"):
+    with st.expander(t("data.preview_title"), expanded=summary is None, icon=":material/table:"):
         st.dataframe(view.facts().preview.rename_axis(t("col.line")), height=300)
 
 

@@ -14,6 +14,7 @@ from kadash.concentration import (
     major_customers,
     pareto_curve,
     top_count,
+    top_n_share,
     top_share,
 )
 from kadash.customers import headline
@@ -85,18 +86,31 @@ def _pareto_and_concentration(view: View, t: Translator, has_profit: bool) -> No
     k_top = top_count(n, Fraction(p, 100))
     share = top_share(values, Fraction(p, 100))
     needed = customers_for_share(values, Fraction(q, 100))
+    marks = []  # readout points, on the curve
+    if share is not None:
+        label = t("pareto.mark_top", p=f"{p}%", k=t.number(k_top), share=t.percent(share))
+        marks.append((k_top / n, share, label))
+    if needed is not None:
+        label = t("pareto.mark_needed", k=t.number(needed), x=t.percent(needed / n), q=f"{q}%")
+        marks.append((needed / n, top_n_share(values, needed), label))
     chart, readouts = st.columns([2.2, 1], gap="large")
     chart.plotly_chart(
         pareto_figure(
             pareto_curve(values, keep=(k_top, needed or 0)),  # readouts drawn exactly
             t=t,
             basis=basis,
-            readout_p=(p / 100, k_top, share),
-            readout_q=(q / 100, needed, n),
+            marks=marks,
         ),
         key="overview.pareto",
     )
-    sentence = t("overview.top_share_readout", p=f"{p}%", share=t.percent(share), value=value)
+    sentence = t(
+        "overview.top_share_readout",
+        p=f"{p}%",
+        k=t.number(k_top),
+        n=t.number(n),
+        share=t.percent(share),
+        value=value,
+    )
     with readouts:
         st.metric(t("overview.top_share_label", p=f"{p}%"), t.percent(share), help=sentence)
         st.caption(sentence)
@@ -140,7 +154,8 @@ def _concentration(t: Translator, values: np.ndarray, value: str) -> None:
     for col, (n, share) in zip(cols[3:], summary.top_n_share.items(), strict=True):
         col.metric(t("overview.top_n", n=n), t.percent(share), help=t("overview.top_n_help"))
     if summary.negative_customers:
-        st.caption(t("overview.negatives_left_out", n=t.number(summary.negative_customers)))
+        n = summary.negative_customers
+        st.caption(t.plural("overview.negatives_left_out", n, n=t.number(n)))
 
 
 def _major_customers(t: Translator, by_revenue: pd.DataFrame) -> None:
@@ -149,7 +164,9 @@ def _major_customers(t: Translator, by_revenue: pd.DataFrame) -> None:
     if majors.empty:
         st.success(t("overview.no_major"), icon=":material/check_circle:")
         return
-    st.warning(t("overview.major_warning", n=len(majors)), icon=":material/warning:")
+    st.warning(
+        t.plural("overview.major_warning", len(majors), n=len(majors)), icon=":material/warning:"
+    )
     share = t("col.share", value=t("measure.revenue"))
     st.dataframe(
         pd.DataFrame(

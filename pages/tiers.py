@@ -54,6 +54,10 @@ def _on_scheme() -> None:
         st.session_state.pop(key, None)
 
 
+def _on_reset_cutoffs() -> None:
+    _on_scheme()  # the scheme's own cut-offs and names
+
+
 def _on_cutoff(changed: int, count: int) -> None:
     """Keep the cut-offs increasing; only the moved slider, and any it pushed, change value
     (the others keep their exact setting, e.g. 0.825 from a link)."""
@@ -98,6 +102,16 @@ def _controls(t: Translator, settings: Settings, names: list[str], has_profit: b
             args=(i, count),
             help=t("tiers.cutoff_help", unit=unit),
         )
+    preset = tuple(float(c) for c in SCHEMES[settings.scheme].cutoffs)
+    shown = " / ".join(t.percent(c, 0) for c in preset)
+    if settings.cutoffs == preset:
+        st.caption(t("tiers.preset_cutoffs", cutoffs=shown))
+    else:
+        note, button = st.columns([3, 1], vertical_alignment="center")
+        note.caption(t("tiers.changed_cutoffs", cutoffs=shown))
+        button.button(
+            t("tiers.reset_cutoffs"), on_click=_on_reset_cutoffs, icon=":material/restart_alt:"
+        )
 
 
 def _cards(t: Translator, summary: pd.DataFrame, has_profit: bool) -> None:
@@ -113,14 +127,18 @@ def _cards(t: Translator, summary: pd.DataFrame, has_profit: bool) -> None:
         col.caption(shares)
 
 
-def _breakdown(t: Translator, summary: pd.DataFrame, has_profit: bool) -> None:
-    shares = [t(k) for k in ("col.customer_share", "col.revenue_share", "col.profit_share")]
+def _breakdown(t: Translator, summary: pd.DataFrame, has_profit: bool, scheme: str) -> None:
+    shares = [t(k) for k in ("col.cutoff", "col.customer_share", "col.revenue_share")]
+    shares += [t("col.profit_share")]
     money = [t(k) for k in ("col.revenue", "col.profit", "col.revenue_per_customer")]
     table = as_percent(tiers_table(summary, t=t, exact=False), shares)
+    table = table.drop(columns=[t("col.tier_id")])  # the id is for files and scripts
     if not has_profit:
         table = table.drop(columns=[t("col.profit"), t("col.profit_share")])
     config = {c: percent_column(c) for c in shares} | {c: money_column(c, 0) for c in money}
-    st.dataframe(table, hide_index=True, column_config=config)
+    config[t("col.customers")] = st.column_config.NumberColumn(format="%,d")
+    # Keyed by scheme: the grid keeps column widths per key, and names change with the scheme.
+    st.dataframe(table, hide_index=True, column_config=config, key=f"tiers.breakdown.{scheme}")
     download_csv(
         t("tiers.download_breakdown"),
         lambda: tiers_table(summary, t=t),
@@ -137,16 +155,19 @@ def _customer_list(
         t("tiers.search"), key="tiers.search", placeholder=t("tiers.search_placeholder")
     )
     hit = search_customers(ranked, query)
+    shown = int(hit.sum())
+    if not shown:
+        st.info(t("tiers.no_match", query=escape_markdown(query)), icon=":material/search_off:")
+        return
     table = customers_table(ranked[hit], tiers[hit], names, t=t, exact=False)
-    st.caption(
-        t("tiers.customers_count", shown=t.number(int(hit.sum())), total=t.number(len(ranked)))
-    )
+    st.caption(t("tiers.customers_count", shown=t.number(shown), total=t.number(len(ranked))))
     st.dataframe(
         table,
         hide_index=True,
-        height=420,
+        height=420 if shown > 10 else "auto",
         lazy=len(table) > LAZY_ROWS,
         column_config={t(k): money_column(t(k)) for k in ("col.revenue", "col.profit")},
+        key=f"tiers.customers.{len(names)}",
     )
     download_csv(
         t.plural("tiers.download_customers", int(hit.sum()), n=t.number(int(hit.sum()))),
@@ -181,7 +202,7 @@ def _tiers(view: View, t: Translator, has_profit: bool) -> None:
         key="tiers.pareto",
     )
     st.subheader(t("tiers.breakdown_title"), anchor=False)
-    _breakdown(t, summary, has_profit)
+    _breakdown(t, summary, has_profit, settings.scheme)
     _customer_list(t, ranked, tiers, names)
 
 

@@ -66,7 +66,7 @@ class TestReportJson:
         assert (out["date_min"], out["date_max"]) == ("2024-01-05", "2024-03-04")
         # P = 1000 (positive customers); the top ceil(p·4) = 1 customer for every p ≤ 0.25.
         assert out["top_share"] == {"0.01": 0.8, "0.05": 0.8, "0.1": 0.8, "0.2": 0.8}
-        assert out["top_n_share"] == {"1": 0.8, "5": 0.98, "10": 0.98}
+        assert out["top_n_share"] == {"1": 0.8, "5": None, "10": None}  # only 4 customers
         assert out["customers_for_share"] == {"0.5": 1, "0.8": 1, "0.95": 2}
         assert out["gini"] == pytest.approx(0.5)  # over 50, 150, 800
         assert out["hhi"] == pytest.approx(0.64 + 0.0225 + 0.0025)
@@ -171,7 +171,7 @@ class TestReportText:
         assert main(["report", str(fixture_csv)]) == 0
         text = capsys.readouterr().out
         assert "8 read, 5 accepted, 3 rejected" in text
-        assert "The top 20% of customers bring 80.0% of revenue." in text
+        assert "The top 20% of customers (1 of 4) bring 80.0% of revenue." in text
         assert "1 customer (25.0% of all) makes 80% of revenue." in text
 
 

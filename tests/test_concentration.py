@@ -83,7 +83,8 @@ class TestTopShare:
 
     def test_top_n(self):
         assert top_n_share(FIVE_VALUES, 1) == pytest.approx(0.5)
-        assert top_n_share(FIVE_VALUES, 10) == pytest.approx(1.0)  # fewer customers than n
+        assert top_n_share(FIVE_VALUES, 5) == pytest.approx(1.0)
+        assert top_n_share(FIVE_VALUES, 10) is None  # there are not 10 customers
 
 
 class TestCustomersForShare:
@@ -172,7 +173,8 @@ class TestSummary:
         assert summary.top_share == pytest.approx(
             {"0.01": 0.5, "0.05": 0.5, "0.1": 0.5, "0.2": 0.5}
         )
-        assert summary.top_n_share == pytest.approx({"1": 0.5, "5": 1.0, "10": 1.0})
+        assert summary.top_n_share["10"] is None
+        assert summary.top_n_share["5"] == pytest.approx(1.0)
         assert summary.customers_for_share == {"0.5": 1, "0.8": 2, "0.95": 4}
         assert summary.effective_customers == pytest.approx(1 / 0.355)
         assert summary.negative_customers == 0

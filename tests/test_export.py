@@ -115,7 +115,10 @@ class TestTables:
         assert rows[0][:5] == ["Rank", "Tier", "Customer id", "Customer name", "Revenue"]
         # 1234.5678 − 0.01, exactly; the customer name is guarded, the id keeps its zeros.
         assert rows[1][:6] == ["1", "Key", "00042", "'=evil()", "1234.5578", "99.9900"]
-        assert rows[2][:6] == ["2", "Rest", "B7", "Beta", "99.9900", "0.0000"]
+        # B7's only line has no gross profit: empty, not 0, and counted in its own column.
+        assert rows[2][:6] == ["2", "Rest", "B7", "Beta", "99.9900", ""]
+        assert rows[0][6] == "Lines without gross profit"
+        assert [r[6] for r in rows[1:]] == ["0", "1"]
 
     def test_tiers_table(self, parsed):
         ranked = rank_customers(summarize_customers(parsed.transactions))

@@ -290,7 +290,9 @@ class TestUpload:
             "x.csv", b"a,b,c\nx,2024-01-01,5\n", "text/csv"
         )
         _ok(at.run())
-        assert any("No column chosen for: customer_id, date, revenue" in e for e in _errors(at))
+        message = "Choose a column for: Customer id, Date, Amount (revenue). The file's columns"
+        assert any(message in e for e in _errors(at))  # named as the form names them
+        assert any("choose them on the Data page" in w.value for w in at.sidebar.warning)
         _ok(at.switch_page("pages/data.py").run())
         for field, column in (("customer_id", "a"), ("date", "b"), ("revenue", "c")):
             at.selectbox(key=f"data.map.{field}").set_value(column)
@@ -594,3 +596,15 @@ def test_slider_moves_only_retier(monkeypatch):
         _ok(at.run())
     assert _tier_cards(at, ["A", "B", "C"]) == _tier_counts(_sample_values(), [75, 95])
     assert calls == before
+
+
+def test_invalid_link_values_leave_the_address_bar():
+    at = _ok(_app(query={"cutoffs": "0.9,0.5", "scheme": "ibm"}))
+    assert at.query_params == {"scheme": "ibm"}
+
+
+def test_filters_in_force_are_named_on_the_page():
+    at = _ok(_app(query={"region": "West", "from": "2024-01-01"}))
+    assert any("Filtered: 2024-01-01" in c.value and "Region: West" in c.value for c in at.caption)
+    _ok(at.switch_page("pages/tiers.py").run())
+    assert any("Filtered:" in c.value for c in at.caption)

@@ -145,7 +145,11 @@ def render_sidebar(t: Translator) -> None:
             with st.spinner(t("source.reading")):
                 summary = view.summary()
         except KadashError as err:
-            show_error(t, err)
+            if err.key.startswith("error.mapping"):  # the page says which and how
+                st.warning(t("source.mapping_needed"), icon=":material/edit:")
+                st.page_link("pages/data.py", label=t("data.fix_link"), icon=":material/build:")
+            else:
+                show_error(t, err)
             _settings_file(t)
             return
         st.caption(
@@ -159,7 +163,12 @@ def render_sidebar(t: Translator) -> None:
             state.update_settings(basis="revenue")  # a file without gross profit
         if summary.rows_rejected:
             st.page_link("pages/data.py", label=t("source.see_rejected"), icon=":material/rule:")
-        _filters(t, summary)
+        if summary.rows_accepted:
+            _filters(t, summary)
+            settings = state.get_settings()
+            if settings.filters or settings.date_from or settings.date_to:
+                in_view = int(View(source, settings).ranked()["lines"].sum())
+                st.caption(t("source.in_view", lines=t.number(in_view)))
         _settings_file(t)
 
 

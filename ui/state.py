@@ -51,6 +51,8 @@ def get_settings() -> Settings:
         settings, ignored = Settings.from_query(_query_lists())
         st.session_state[_SETTINGS] = settings
         st.session_state[_IGNORED] = ignored
+        if ignored:
+            set_settings(settings)  # take the invalid values out of the address bar too
     return st.session_state[_SETTINGS]
 
 

@@ -10,7 +10,8 @@ import streamlit as st
 
 from kadash.errors import KadashError
 from kadash.export import to_csv_bytes
-from kadash.i18n import Translator
+from kadash.i18n import Translator, escape_markdown
+from kadash.settings import Settings
 from ui import state
 from ui.data import ParseSummary, View, current_source
 
@@ -20,7 +21,9 @@ __all__ = [
     "basis_picker",
     "current_view",
     "download_csv",
+    "error_text",
     "file_size",
+    "filters_in_force",
     "guard",
     "money_column",
     "percent_column",
@@ -38,18 +41,46 @@ def current_view() -> View:
     return View(current_source(), state.get_settings())
 
 
-def start_page(title_key: str, caption_key: str) -> tuple[View, Translator]:
-    """Every page starts here: check the frame ran, draw the title, return the view and the
-    translator."""
+def start_page(
+    title_key: str, caption_key: str, *, show_filters: bool = True
+) -> tuple[View, Translator]:
+    """Every page starts here: check the frame ran, draw the title (and the filters in force,
+    so a screenshot never passes filtered numbers off as the whole business), return the view
+    and the translator."""
     state.require_frame()
     t = state.get_translator()
     st.title(t(title_key), anchor=False)
     st.caption(t(caption_key))
+    settings = state.get_settings()
+    if show_filters and (settings.filters or settings.date_from or settings.date_to):
+        st.caption(":material/filter_alt: " + filters_in_force(t, settings))
     return current_view(), t
 
 
+def filters_in_force(t: Translator, settings: Settings) -> str:
+    """One line naming every filter in force (values escaped: they come from the data)."""
+    parts = []
+    if settings.date_from or settings.date_to:
+        parts.append(
+            t("filters.range", start=t.date(settings.date_from), end=t.date(settings.date_to))
+        )
+    for field, values in settings.filters:
+        shown = ", ".join(escape_markdown(v) or t("filters.blank") for v in values)
+        parts.append(t("filters.one", field=t(f"field.{field}"), values=shown))
+    return t("filters.in_force", filters=" · ".join(parts))
+
+
+def error_text(t: Translator, err: Exception) -> str:
+    """An error for the app: a missing column is named by its label, with the way to fix it
+    here (the library's message speaks of command-line flags)."""
+    if getattr(err, "key", None) == "error.mapping_missing":
+        labels = ", ".join(t(f"field.{f}") for f in err.params["missing"])
+        return t.md("data.mapping_missing", fields=labels, columns=err.params["columns"])
+    return t.error(err)
+
+
 def show_error(t: Translator, err: Exception) -> None:
-    st.error(t.error(err), icon=":material/error:")
+    st.error(error_text(t, err), icon=":material/error:")
 
 
 @contextmanager
@@ -105,7 +136,8 @@ def basis_picker(t: Translator, has_profit: bool, key: str) -> str:
 
 def file_size(t: Translator, n: int) -> str:
     """Bytes as B / KB / MB for people."""
-    for unit, factor in (("unit.mb", 1 << 20), ("unit.kb", 1 << 10)):
+    # Decimal units, as the upload widget shows them.
+    for unit, factor in (("unit.mb", 1_000_000), ("unit.kb", 1_000)):
         if n >= factor:
             return t(unit, x=f"{n / factor:,.1f}")
     return t("unit.bytes", x=f"{n:,}")
