@@ -133,7 +133,7 @@ def pareto_figure(
         _mark(fig, x, y, text, label_at=(0.72, 0.36 - 0.14 * i))
     ticks = [0, 0.2, 0.4, 0.6, 0.8, 1]
     fig.update_xaxes(
-        title=t("pareto.x", value=value), tickformat=".0%", range=[0, 1.001], tickvals=ticks
+        title=t("pareto.x", value=value), tickformat=".0%", range=[0, 1.03], tickvals=ticks
     )
     fig.update_yaxes(title=t("pareto.y", value=value), tickformat=".0%", rangemode="tozero")
     return _layout(fig, title=t("pareto.title", value=value), height=500)

@@ -135,7 +135,14 @@ def _breakdown(t: Translator, summary: pd.DataFrame, has_profit: bool, scheme: s
     table = table.drop(columns=[t("col.tier_id")])  # the id is for files and scripts
     if not has_profit:
         table = table.drop(columns=[t("col.profit"), t("col.profit_share")])
-    config = {c: percent_column(c) for c in shares} | {c: money_column(c, 0) for c in money}
+    # Cells that can be empty (the last tier has no cut-off, an empty tier no average) are
+    # shown as text, so they read "–" rather than "None".
+    cutoff, average = t("col.cutoff"), t("col.revenue_per_customer")
+    table[cutoff] = [t.percent(b / 100, 0) for b in table[cutoff]]
+    table[average] = [t.number(a) for a in table[average]]
+    config = {c: percent_column(c) for c in shares if c != cutoff}
+    config |= {c: money_column(c, 0) for c in money if c != average}
+    config |= {c: st.column_config.TextColumn(alignment="right") for c in (cutoff, average)}
     config[t("col.customers")] = st.column_config.NumberColumn(format="%,d")
     # Keyed by scheme: the grid keeps column widths per key, and names change with the scheme.
     st.dataframe(table, hide_index=True, column_config=config, key=f"tiers.breakdown.{scheme}")
@@ -167,7 +174,7 @@ def _customer_list(
         height=420 if shown > 10 else "auto",
         lazy=len(table) > LAZY_ROWS,
         column_config={t(k): money_column(t(k)) for k in ("col.revenue", "col.profit")},
-        key=f"tiers.customers.{len(names)}",
+        key="tiers.customers." + "|".join(names),  # new names, new column widths
     )
     download_csv(
         t.plural("tiers.download_customers", int(hit.sum()), n=t.number(int(hit.sum()))),
