@@ -17,8 +17,11 @@ from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
+from kadash.amounts import DECIMAL_MARKS
 from kadash.columns import FIELDS, guess_mapping
 from kadash.concentration import top_count
+from kadash.dates import DATE_ORDERS
+from kadash.encodings import ENCODINGS
 from kadash.errors import KadashError
 from kadash.i18n import LANGUAGES, Translator, translator
 from kadash.load import read_cells
@@ -63,7 +66,15 @@ def _common_options() -> argparse.ArgumentParser:
     tiers.add_argument("--names", help="tier names, comma-separated, e.g. A,B,C")
     tiers.add_argument("--settings", type=Path, help="settings JSON file (flags override it)")
     data = parent.add_argument_group("data")
+    data.add_argument("--encoding", choices=ENCODINGS, help="text encoding (default: detected)")
     data.add_argument("--delimiter", help="field delimiter (default: sniffed)")
+    data.add_argument("--sheet", help="workbook sheet to read (default: the first)")
+    data.add_argument(
+        "--decimal", choices=DECIMAL_MARKS, help="decimal mark where the file does not show it"
+    )
+    data.add_argument(
+        "--date-order", choices=DATE_ORDERS, help="for NN/NN/YYYY dates the file does not decide"
+    )
     data.add_argument("--since", help="first date to include (YYYY-MM-DD)")
     data.add_argument("--until", help="last date to include (YYYY-MM-DD)")
     parent.add_argument("--lang", choices=tuple(LANGUAGES), default="en", help="output language")
@@ -228,9 +239,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     t = translator(args.lang)
     try:
-        raw = read_cells(_read(args.path), delimiter=args.delimiter)
+        raw = read_cells(
+            _read(args.path), encoding=args.encoding, delimiter=args.delimiter, sheet=args.sheet
+        )
         settings = _settings_from_args(args)
-        analysis = analyse(raw, _mapping_from_args(args, raw.header), settings, t)
+        mapping = _mapping_from_args(args, raw.header)
+        analysis = analyse(
+            raw, mapping, settings, t, decimal=args.decimal, date_order=args.date_order
+        )
         parsed = analysis.parsed
         if parsed.rows_accepted == 0:
             raise KadashError(

@@ -21,8 +21,10 @@ __all__ = [
     "OPTIONAL_FIELDS",
     "REQUIRED_FIELDS",
     "check_mapping",
+    "find_header_row",
     "guess_mapping",
     "normalize_header",
+    "recognised_fields",
 ]
 
 REQUIRED_FIELDS: tuple[str, ...] = ("customer_id", "date", "revenue")
@@ -327,6 +329,24 @@ def guess_mapping(header: Sequence[str]) -> dict[str, str]:
             mapping[field] = column
             used.add(column)
     return {field: mapping[field] for field in FIELDS if field in mapping}
+
+
+def recognised_fields(line: str) -> int:
+    """How many of our fields a header line's names give, split by the likeliest delimiter
+    (for telling which decoding of a line is the right one)."""
+    best = 0
+    for delimiter in (",", ";", "\t", "|"):
+        names = [n.strip().strip('"') for n in line.strip().split(delimiter)]
+        best = max(best, len(guess_mapping(names)))
+    return best
+
+
+def find_header_row(rows: Sequence[Sequence[str]], limit: int = 30) -> int:
+    """The index of the header among the first ``limit`` rows: the first row naming the most of
+    our fields (at least two), which skips a title block above it; 0 when none does."""
+    scores = [len(guess_mapping([str(c) for c in row])) for row in rows[:limit]]
+    best = max(scores, default=0)
+    return scores.index(best) if best >= 2 else 0
 
 
 def check_mapping(mapping: Mapping[str, str | None], header: Iterable[str]) -> dict[str, str]:

@@ -146,9 +146,10 @@ def rejected_table(rejected: pd.DataFrame, *, t: Translator) -> pd.DataFrame:
             t("col.reason_key"): rejected["reason"],
             t("col.column"): rejected["column"],
             t("col.value"): rejected["value"],
+            t("col.extra_cells"): rejected["extra"],
         }
     )
-    cells = rejected.iloc[:, 4:]
+    cells = rejected.iloc[:, 5:]
     # The file's own columns follow ours; one called "Line" or "Reason" gets a suffix.
     taken = set(front.columns)
     names = []

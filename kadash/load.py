@@ -22,13 +22,17 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
+from kadash.columns import find_header_row
+from kadash.encodings import detect_encoding
 from kadash.errors import KadashError
+from kadash.sheets import OLE2_MAGIC, PARQUET_MAGIC, ZIP_MAGIC, excel_rows, parquet_columns
 
 __all__ = ["DELIMITERS", "LoadError", "RawTable", "read_cells", "sniff_delimiter"]
 
 DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
 _BOM = b"\xef\xbb\xbf"
 _HEAD_BYTES = 1 << 16
+_HEADER_SEARCH = 30  # rows looked at for the header (a title block may come first)
 
 
 class LoadError(KadashError):
@@ -37,28 +41,38 @@ class LoadError(KadashError):
 
 @dataclass(frozen=True)
 class RawTable:
-    """Cells of a delimited file as text.
+    """Cells of a table file as text.
 
     Attributes
     ----------
     cells
         One column per header name (made unique), ``str`` dtype, indexed by ``line``: the
-        row number a spreadsheet would show (the header is line 1).
+        row number a spreadsheet would show (the header's line + 1 for the first data row).
     header
         Column names as written in the file (surrounding spaces and a BOM removed), made
         unique: a blank name becomes ``#n`` (its position) and a repeat gets ``#2``, ``#3``….
     overflow
         For lines with more cells than the header: the extra non-empty cells joined by the
-        delimiter, indexed by line. Those lines are rejected in step 2.
+        delimiter, indexed by line (reported, not used).
+    format
+        ``"csv"``, ``"excel"`` or ``"parquet"``.
     encoding, delimiter
-        How the bytes were read.
+        How a text file was read (``None`` for the other formats).
+    sheet, sheets
+        The workbook sheet read, and all of its sheets (Excel only).
+    header_line
+        The line of the header (after any title block above it).
     """
 
     cells: pd.DataFrame
     header: tuple[str, ...]
-    encoding: str = "utf-8"
-    delimiter: str = ","
+    encoding: str | None = "utf-8"
+    delimiter: str | None = ","
     overflow: pd.Series = field(default_factory=lambda: pd.Series([], dtype="str"))
+    format: str = "csv"
+    sheet: str | None = None
+    sheets: tuple[str, ...] = ()
+    header_line: int = 1
 
     @property
     def rows(self) -> int:
@@ -85,15 +99,17 @@ def sniff_delimiter(sample: str) -> str:
     return best[2] if best[0] > 0 else ","
 
 
-def _decode(data: bytes, *, prefix: bool = False) -> str:
-    """Decode UTF-8 strictly; with ``prefix`` the bytes may end inside a character."""
+def _decode(data: bytes, encoding: str, *, prefix: bool = False) -> str:
+    """Decode strictly; with ``prefix`` the bytes may end inside a character. A byte that does
+    not fit names its line."""
     try:
-        if prefix:
-            return codecs.getincrementaldecoder("utf-8")().decode(data, final=False)
-        return data.decode("utf-8")
+        return codecs.getincrementaldecoder(encoding)().decode(data, final=not prefix)
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
-        raise LoadError("error.not_utf8", line=line, byte=f"0x{data[err.start]:02X}") from None
+        key = "error.not_utf8" if encoding.startswith("utf-8") else "error.bad_byte"
+        raise LoadError(
+            key, line=line, byte=f"0x{data[err.start]:02X}", encoding=encoding
+        ) from None
 
 
 def _unique_names(header: list[str]) -> list[str]:
@@ -112,24 +128,36 @@ def _unique_names(header: list[str]) -> list[str]:
     return names
 
 
-def _parse_header(text: str, delimiter: str) -> tuple[list[str], int]:
-    """Return the header cells and the number of characters the header record spans."""
+def _parse_header(text: str, delimiter: str) -> tuple[list[str], int, int]:
+    """The header cells, the record index of the header (a title block may come first) and
+    the number of physical lines up to and including it."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    first: list[list[str]] = []
+    ends: list[int] = []
     try:
-        header = next(reader)
-    except StopIteration:
-        raise LoadError("error.empty_file") from None
-    header = [h.replace("\ufeff", "").strip() for h in header]
+        for record in reader:
+            first.append(record)
+            ends.append(reader.line_num)
+            if len(first) == _HEADER_SEARCH:
+                break
+    except csv.Error:
+        pass  # a broken record after the header is for the reader to report
+    if not first:
+        raise LoadError("error.empty_file")
+    at = find_header_row(first)
+    header = [h.replace("\ufeff", "").strip() for h in first[at]]
     if not any(header):
         raise LoadError("error.blank_header")
-    return header, reader.line_num
+    return header, at, ends[at]
 
 
-def _read_fast(data: bytes, names: list[str], delimiter: str) -> pd.DataFrame | None:
+def _read_fast(
+    data: bytes, names: list[str], delimiter: str, header_line: int = 1
+) -> pd.DataFrame | None:
     """pyarrow reader; ``None`` when the file is not provably simple (then use the exact one).
 
-    Simple means: every physical line after the header is one record with exactly the header's
-    number of cells, so record i is spreadsheet line i + 2.
+    Simple means: every physical line after the header (on ``header_line``) is one record with
+    exactly the header's number of cells, so record i is spreadsheet line header_line + 1 + i.
     """
     skipped: list[int] = []
 
@@ -140,7 +168,7 @@ def _read_fast(data: bytes, names: list[str], delimiter: str) -> pd.DataFrame | 
     try:
         table = pa_csv.read_csv(
             io.BytesIO(data),
-            read_options=pa_csv.ReadOptions(skip_rows=1, column_names=names),
+            read_options=pa_csv.ReadOptions(skip_rows=header_line, column_names=names),
             parse_options=pa_csv.ParseOptions(
                 delimiter=delimiter,
                 # Quote-aware block splitting: with False, a quoted line break that falls on
@@ -160,22 +188,30 @@ def _read_fast(data: bytes, names: list[str], delimiter: str) -> pd.DataFrame | 
         return None
     physical_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     lone_cr = data.count(b"\r") != data.count(b"\r\n")
-    if skipped or lone_cr or table.num_rows != physical_lines - 1:
+    if skipped or lone_cr or table.num_rows != physical_lines - header_line:
         return None
     frame = table.to_pandas(types_mapper=lambda _t: pd.StringDtype("pyarrow", na_value=np.nan))
-    frame.index = pd.RangeIndex(2, table.num_rows + 2, name="line")
+    first = header_line + 1
+    frame.index = pd.RangeIndex(first, table.num_rows + first, name="line")
     return frame
 
 
-def _read_exact(text: str, names: list[str], delimiter: str) -> tuple[pd.DataFrame, pd.Series]:
-    """Python csv reader: exact record numbers, short rows padded, extra cells set aside."""
+def _read_exact(
+    text: str, names: list[str], delimiter: str, header_row: int = 0
+) -> tuple[pd.DataFrame, pd.Series]:
+    """Python csv reader: exact record numbers, short rows padded, extra cells set aside.
+
+    The header is record ``header_row`` (after a title block, if any) and the spreadsheet line
+    ``header_row + 1``."""
     width = len(names)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    next(reader)  # header
     rows: list[list[str]] = []
     overflow: dict[int, str] = {}
+    first = header_row + 2
     try:
-        for line, record in enumerate(reader, start=2):
+        for _ in range(header_row + 1):  # title block and header
+            next(reader)
+        for line, record in enumerate(reader, start=first):
             if len(record) > width:
                 extra = [c for c in record[width:] if c.strip()]
                 if extra:
@@ -186,12 +222,18 @@ def _read_exact(text: str, names: list[str], delimiter: str) -> tuple[pd.DataFra
             rows.append(record)
     except csv.Error as err:
         raise LoadError("error.bad_csv", line=reader.line_num, detail=str(err)) from None
-    columns = list(zip(*rows, strict=True)) if rows else [()] * width
-    frame = pd.DataFrame(
+    return _frame(names, rows, first), pd.Series(
+        overflow, dtype="str", name="overflow"
+    ).rename_axis("line")
+
+
+def _frame(names: list[str], rows: list[list[str]], first_line: int) -> pd.DataFrame:
+    """Rows of cell texts → the cells frame, indexed by line from ``first_line``."""
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)
+    return pd.DataFrame(
         {name: pd.array(col, dtype="str") for name, col in zip(names, columns, strict=True)},
-        index=pd.RangeIndex(2, len(rows) + 2, name="line"),
+        index=pd.RangeIndex(first_line, len(rows) + first_line, name="line"),
     )
-    return frame, pd.Series(overflow, dtype="str", name="overflow").rename_axis("line")
 
 
 def _drop_trailing_blank_rows(frame: pd.DataFrame, overflow: pd.Series) -> pd.DataFrame:
@@ -205,15 +247,25 @@ def _drop_trailing_blank_rows(frame: pd.DataFrame, overflow: pd.Series) -> pd.Da
     return frame if end == len(frame) else frame.iloc[:end]
 
 
-def read_cells(data: bytes, *, delimiter: str | None = None) -> RawTable:
-    """Read a delimited text file (UTF-8, optional BOM) into cells as text.
+def read_cells(
+    data: bytes,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
+) -> RawTable:
+    """Read a table file — delimited text, Excel (.xlsx, .xls) or Parquet — into cells as text.
 
     Parameters
     ----------
     data
-        The file's bytes.
+        The file's bytes (the format is told by its first bytes, not its name).
+    encoding
+        For text: a Python codec name; detected when ``None`` (:mod:`kadash.encodings`).
     delimiter
-        ``,`` ``;`` tab or ``|``; sniffed from the header line when ``None``.
+        For text: ``,`` ``;`` tab or ``|``; sniffed when ``None``.
+    sheet
+        For a workbook: the sheet to read; the first when ``None``.
 
     Returns
     -------
@@ -222,29 +274,116 @@ def read_cells(data: bytes, *, delimiter: str | None = None) -> RawTable:
     Raises
     ------
     LoadError
-        If the file is empty, not UTF-8, or has no header.
+        With a message saying what to fix, for any file that cannot be read as a table. No
+        other exception escapes, whatever the bytes (a parser's own failure is converted).
     """
+    try:
+        return _read(data, encoding=encoding, delimiter=delimiter, sheet=sheet)
+    except KadashError:
+        raise
+    except (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError):
+        raise
+    except BaseException as err:  # e.g. a Rust parser's panic, which is no Exception
+        raise LoadError("error.corrupt", detail=f"{type(err).__name__}: {err}"[:200]) from None
+
+
+def _read(
+    data: bytes, *, encoding: str | None, delimiter: str | None, sheet: str | None
+) -> RawTable:
     if not data.strip():
         raise LoadError("error.empty_file")
-    body = data[len(_BOM) :] if data.startswith(_BOM) else data
-    # Only the head is decoded up front; pyarrow checks the rest is UTF-8 as it reads, and
-    # the exact reader decodes everything (and names the line of a bad byte).
-    head = _decode(body[:_HEAD_BYTES], prefix=True)
+    if data.startswith((ZIP_MAGIC, OLE2_MAGIC)):
+        rows, first_row, name, names = excel_rows(data, sheet)
+        return _from_rows(rows, first_row, format="excel", sheet=name, sheets=names)
+    if data.startswith(PARQUET_MAGIC):
+        header, columns = parquet_columns(data)
+        names = _unique_names([h.strip() for h in header])
+        frame = pd.DataFrame(
+            {
+                n: pd.Series(c.to_pandas(types_mapper=_str_dtype))
+                for n, c in zip(names, columns, strict=True)
+            }
+        )
+        frame.index = pd.RangeIndex(2, len(frame) + 2, name="line")
+        return RawTable(
+            cells=frame, header=tuple(names), encoding=None, delimiter=None, format="parquet"
+        )
+    return _read_text(data, encoding=encoding, delimiter=delimiter)
+
+
+def _str_dtype(_type: pa.DataType) -> pd.StringDtype:
+    return pd.StringDtype("pyarrow", na_value=np.nan)
+
+
+def _from_rows(rows: list[list[str]], first_row: int, **facts: object) -> RawTable:
+    """A table from rows of texts (a workbook sheet): header found below any title block."""
+    if not rows or not any(c.strip() for row in rows for c in row):
+        raise LoadError("error.empty_file")
+    at = find_header_row(rows)
+    header = [h.replace("\ufeff", "").strip() for h in rows[at]]
+    names = _unique_names(header)
+    header_line = first_row + at
+    frame = _frame(names, rows[at + 1 :], header_line + 1)
+    frame = _drop_trailing_blank_rows(frame, pd.Series([], dtype="str"))
+    _check_columns(names, None)
+    return RawTable(
+        cells=frame,
+        header=tuple(names),
+        encoding=None,
+        delimiter=None,
+        header_line=header_line,
+        **facts,
+    )
+
+
+def _check_columns(names: list[str], delimiter: str | None) -> None:
+    if len(names) == 1:
+        shown = {None: "", ",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}[delimiter]
+        raise LoadError("error.single_column", column=names[0], delimiter=shown)
+
+
+def _read_text(data: bytes, *, encoding: str | None, delimiter: str | None) -> RawTable:
+    encoding = encoding or detect_encoding(data)
+    if "16" not in encoding and _looks_binary(data[:_HEAD_BYTES]):
+        raise LoadError("error.binary")
+    if encoding.replace("_", "-").lower() in ("utf-8", "utf8"):
+        body = data[len(_BOM) :] if data.startswith(_BOM) else data
+        codec = "utf-8"
+        encoding = "utf-8-sig" if data.startswith(_BOM) else "utf-8"
+    else:
+        # Other encodings are decoded once and read as UTF-8 from then on.
+        codec = encoding
+        text = _decode(data, encoding)
+        body = text.removeprefix("\ufeff").encode("utf-8")
+        codec = "utf-8"
+    head = _decode(body[:_HEAD_BYTES], codec, prefix=True)
     if delimiter is None:
         delimiter = sniff_delimiter(head)
     elif delimiter not in DELIMITERS:
         raise LoadError("error.bad_delimiter", delimiter=repr(delimiter))
-    header, header_lines = _parse_header(head, delimiter)
+    header, header_row, header_lines = _parse_header(head, delimiter)
     names = _unique_names(header)
-    frame = _read_fast(body, names, delimiter) if header_lines == 1 else None
+    _check_columns(names, delimiter)
+    simple_header = header_lines == header_row + 1  # no line break inside the title or header
+    frame = _read_fast(body, names, delimiter, header_lines) if simple_header else None
     overflow = pd.Series([], dtype="str", name="overflow")
     if frame is None:
-        frame, overflow = _read_exact(_decode(body), names, delimiter)
+        frame, overflow = _read_exact(_decode(body, codec), names, delimiter, header_row)
     frame = _drop_trailing_blank_rows(frame, overflow)
     return RawTable(
         cells=frame,
         header=tuple(names),
-        encoding="utf-8-sig" if data.startswith(_BOM) else "utf-8",
+        encoding=encoding,
         delimiter=delimiter,
         overflow=overflow,
+        header_line=header_row + 1,
     )
+
+
+def _looks_binary(head: bytes) -> bool:
+    """A zero byte, or control bytes (other than tab, line ends, form feed) in more than 1% of
+    the first bytes: text in any single- or multi-byte encoding has neither."""
+    if b"\x00" in head:
+        return True
+    controls = sum(head.count(bytes([b])) for b in range(32) if b not in (9, 10, 12, 13))
+    return controls > max(2, len(head) // 100)

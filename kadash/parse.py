@@ -1,209 +1,48 @@
 """Step 2 of loading: cells as text → typed transactions, plus every rejected line with its reason.
 
-Amounts become exact integers in minor units (see :mod:`kadash.exact`); dates become
-``datetime64[s]`` at midnight. A line is rejected for exactly one reason, the first that applies
-in :data:`REJECT_REASONS`; nothing is dropped without being counted. A gross-profit cell never
-rejects a line: blank or unreadable, the line keeps its revenue and counts as missing profit,
-and the unreadable ones are listed.
+Amounts become exact integers in minor units (:mod:`kadash.amounts`); dates become
+``datetime64[s]`` at midnight (:mod:`kadash.dates`). A line is rejected for exactly one
+reason, the first that applies in :data:`REJECT_REASONS`; nothing is dropped without being
+counted. Some lines are kept but reported: a gross-profit cell that is blank or unreadable (the
+line keeps its revenue and counts as missing profit), extra cells beyond the header's columns,
+and exact duplicates of an earlier line (real repeat purchases, never de-duplicated).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, DecimalException
+from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
-from kadash.columns import FIELDS, check_mapping
-from kadash.exact import MONEY_DECIMALS, MONEY_SCALE, check_sum_fits
+from kadash.amounts import ParsedAmounts, parse_amounts
+from kadash.columns import FIELDS, check_mapping, normalize_header
+from kadash.dates import ParsedDates, parse_dates
+from kadash.exact import check_sum_fits
 from kadash.load import RawTable
 
-__all__ = [
-    "REJECT_REASONS",
-    "ParseResult",
-    "ParsedAmounts",
-    "ParsedDates",
-    "parse_amounts",
-    "parse_dates",
-    "parse_transactions",
-]
+__all__ = ["REJECT_REASONS", "TOTAL_CELL", "ParseResult", "parse_transactions"]
 
 #: Reasons a line is rejected, in the order they are tested (the first that applies wins).
-#: ``too_many_fields`` (more non-empty cells than the header has columns) comes first: the
-#: line's cells are probably shifted, so none of them can be trusted. An empty line in the
-#: middle of a file has a blank customer id.
+#: An empty line between rows has a blank customer id.
 REJECT_REASONS: tuple[str, ...] = (
-    "too_many_fields",
+    "repeated_header_row",
+    "total_row",
     "blank_customer_id",
     "unreadable_date",
     "unreadable_amount",
 )
-
-# Integer part: plain digits, or digits grouped by "," in threes ("1,234,567").
-_AMOUNT = re.compile(r"^(?P<sign>[+-]?)(?P<int>\d{1,3}(?:,\d{3})+|\d*)(?:\.(?P<frac>\d*))?$")
-# ASCII digits only, as in _AMOUNT (RE2's \d); Decimal would also read "١E+3".
-_SCIENTIFIC = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+$", re.ASCII)
-_DATE = re.compile(
-    r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"
-    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+#: A cell that marks a total row: Total, Grand total, Subtotal, Sum, 合計, 總計, 总计, 小計…
+TOTAL_CELL = (
+    r"(?i)^[\s:：*]*(?:(?:grand|sub)[\s_-]*)?totals?[\s:：*]*$"
+    r"|^[\s:：*]*(?:sum|合計|合计|總計|总计|小計|小计|總和|总和|共計|共计)[\s:：*]*$"
 )
-# 14 integer digits keep |amount| · 10^4 below 2^63 with room for sums.
-_MAX_INT_DIGITS = 14
-# The common shape, read exactly by Arrow's decimal cast: at most 14 integer digits and 4
-# decimals, no grouping. Everything else takes the general path.
-_PLAIN = r"^[+-]?(?:\d{1,14}(?:\.\d{0,4})?|\.\d{1,4})$"
-_DECIMAL = pa.decimal128(18, MONEY_DECIMALS)
 
 
-@dataclass(frozen=True)
-class ParsedAmounts:
-    """Result of :func:`parse_amounts` (arrays aligned with the input)."""
-
-    minor: np.ndarray  # int64, 0 where not ok
-    ok: np.ndarray  # bool
-    blank: np.ndarray  # bool: empty or whitespace-only cell
-    rounded: np.ndarray  # bool: had non-zero digits beyond the 4th decimal
-
-
-@dataclass(frozen=True)
-class ParsedDates:
-    """Result of :func:`parse_dates`."""
-
-    dates: np.ndarray  # datetime64[s], NaT where not ok
-    ok: np.ndarray  # bool
-
-
-def _as_arrow(values: pd.Series | list[str] | np.ndarray) -> pa.Array:
-    """Cell texts as one Arrow string array, trimmed, nulls as ""."""
-    arr = pa.array(values, type=pa.string(), from_pandas=True)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    return pc.fill_null(pc.utf8_trim_whitespace(arr), "")
-
-
-def _to_int(strings: pa.Array) -> np.ndarray:
-    """Digit strings ("" counts as 0) → int64."""
-    filled = pc.if_else(pc.equal(strings, ""), "0", strings)
-    return pc.cast(filled, pa.int64()).to_numpy(zero_copy_only=False)
-
-
-def _plain_minor(text: pa.Array) -> np.ndarray:
-    """Minor units of plain decimal strings (see ``_PLAIN``), through Arrow's exact cast.
-
-    A decimal128(18, 4) value is stored as its unscaled integer — exactly our minor units —
-    in 16 little-endian bytes; as |value| < 10^18 it fits the low 8 (two's complement).
-    """
-    decimals = pc.cast(text, _DECIMAL)
-    words = np.frombuffer(decimals.buffers()[1], dtype=np.int64)
-    return words[2 * decimals.offset :: 2][: len(decimals)].copy()
-
-
-def parse_amounts(values: pd.Series | list[str] | np.ndarray) -> ParsedAmounts:
-    """Parse money cells exactly into minor units (0.0001).
-
-    Accepted: an optional sign, digits with optional ``,`` thousands grouping in threes,
-    an optional ``.`` decimal part, surrounding spaces, and scientific notation (``1.5E+3``).
-    More than four decimals are rounded half away from zero, and flagged in ``rounded``.
-
-    Parameters
-    ----------
-    values
-        Cell texts.
-
-    Returns
-    -------
-    ParsedAmounts
-    """
-    text = _as_arrow(values)
-    n = len(text)
-    plain = pc.match_substring_regex(text, _PLAIN).to_numpy(zero_copy_only=False)
-    if plain.all():  # the usual case: one exact cast, no string surgery
-        return ParsedAmounts(
-            minor=_plain_minor(text),
-            ok=np.ones(n, dtype=bool),
-            blank=np.zeros(n, dtype=bool),
-            rounded=np.zeros(n, dtype=bool),
-        )
-    if plain.any():
-        rest = _parse_general(pc.filter(text, pa.array(~plain)))
-        minor = np.zeros(n, dtype=np.int64)
-        minor[plain] = _plain_minor(pc.filter(text, pa.array(plain)))
-        out = {"ok": plain.copy(), "blank": np.zeros(n, dtype=bool), "rounded": np.zeros(n, bool)}
-        for name, values_ in (("ok", rest.ok), ("blank", rest.blank), ("rounded", rest.rounded)):
-            out[name][~plain] = values_
-        minor[~plain] = rest.minor
-        return ParsedAmounts(minor=minor, **out)
-    return _parse_general(text)
-
-
-def _parse_general(text: pa.Array) -> ParsedAmounts:
-    """Every accepted shape (grouping, many decimals, scientific notation), by string surgery."""
-    n = len(text)
-    blank = pc.equal(text, "").to_numpy(zero_copy_only=False)
-    parts = pc.extract_regex(text, _AMOUNT.pattern)
-    matched = pc.is_valid(parts).to_numpy(zero_copy_only=False)
-    parts = pc.fill_null(parts, pa.scalar({"sign": "", "int": "", "frac": ""}, parts.type))
-    sign = pc.struct_field(parts, "sign")
-    int_part = pc.replace_substring(pc.struct_field(parts, "int"), ",", "")
-    frac = pc.struct_field(parts, "frac")
-    int_len = pc.utf8_length(int_part).to_numpy(zero_copy_only=False)
-    frac_len = pc.utf8_length(frac).to_numpy(zero_copy_only=False)
-    ok = matched & ((int_len > 0) | (frac_len > 0)) & (int_len <= _MAX_INT_DIGITS)
-
-    int_part = pc.if_else(pa.array(ok), int_part, "")
-    frac = pc.if_else(pa.array(ok), frac, "")
-    head = pc.utf8_rpad(pc.utf8_slice_codeunits(frac, 0, MONEY_DECIMALS), MONEY_DECIMALS, "0")
-    tail = pc.utf8_slice_codeunits(frac, MONEY_DECIMALS)
-    round_up = pc.greater_equal(pc.utf8_slice_codeunits(tail, 0, 1), "5").to_numpy(
-        zero_copy_only=False
-    )
-    rounded = ok & pc.match_substring_regex(tail, "[1-9]").to_numpy(zero_copy_only=False)
-    magnitude = _to_int(int_part) * MONEY_SCALE + _to_int(head) + round_up.astype(np.int64)
-    negative = pc.equal(sign, "-").to_numpy(zero_copy_only=False)
-    minor = np.where(negative, -magnitude, magnitude)
-
-    # Rare shapes (scientific notation) go through Decimal one by one.
-    for i in np.flatnonzero(~ok & ~blank & ~matched):
-        cell = text[int(i)].as_py()
-        if not _SCIENTIFIC.match(cell):
-            continue
-        try:
-            exact = Decimal(cell)
-            scaled = exact.scaleb(MONEY_DECIMALS).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-        except DecimalException:  # e.g. Overflow for "1e999999999"
-            continue
-        if abs(scaled) < 10 ** (_MAX_INT_DIGITS + MONEY_DECIMALS):
-            minor[i] = int(scaled)
-            ok[i] = True
-            rounded[i] = scaled != exact.scaleb(MONEY_DECIMALS)
-    minor = np.where(ok, minor, 0).astype(np.int64)
-    assert len(minor) == n
-    return ParsedAmounts(minor=minor, ok=ok, blank=blank, rounded=rounded & ok)
-
-
-def parse_dates(values: pd.Series | list[str] | np.ndarray) -> ParsedDates:
-    """Parse date cells: ``YYYY-MM-DD``, ``YYYY/MM/DD`` or ``YYYY.MM.DD``, optionally followed
-    by a time of day (which is ignored: a line belongs to its calendar day).
-
-    Impossible dates (``2023-02-29``, month 13) are not ok.
-    """
-    text = _as_arrow(values)
-    parts = pc.extract_regex(text, _DATE.pattern)
-    matched = pc.is_valid(parts).to_numpy(zero_copy_only=False)
-    parts = pc.fill_null(parts, pa.scalar({"y": "1970", "m": "1", "d": "1"}, parts.type))
-    year, month, day = (_to_int(pc.struct_field(parts, k)) for k in ("y", "m", "d"))
-    month_ok = (month >= 1) & (month <= 12)
-    months = ((year - 1970) * 12 + np.clip(month, 1, 12) - 1).astype("datetime64[M]")
-    days = months.astype("datetime64[D]") + (np.clip(day, 1, 31) - 1)
-    # day <= 31: the clip above would otherwise read "2024-01-32" as 31 January.
-    ok = matched & month_ok & (day >= 1) & (day <= 31) & (days.astype("datetime64[M]") == months)
-    dates = np.where(ok, days, np.datetime64("NaT")).astype("datetime64[s]")
-    return ParsedDates(dates=dates, ok=ok)
+def _empty_lines() -> pd.DataFrame:
+    return pd.DataFrame({"line": np.array([], dtype=np.int64), "value": []})
 
 
 @dataclass(frozen=True)
@@ -215,20 +54,26 @@ class ParseResult:
     transactions
         Accepted lines: ``line``, ``customer_id``, ``date``, ``revenue`` (int64 minor units),
         ``profit`` and ``profit_missing`` (blank or unreadable profit cell, counted as 0) when a
-        profit column is mapped, and the mapped text
-        fields (``order_id``, ``customer_name``, ``region``, ``industry``, ``sales_rep``,
-        ``product_line``) with surrounding spaces removed.
+        profit column is mapped, and the mapped text fields (``order_id``, ``customer_name``,
+        ``region``, ``industry``, ``sales_rep``, ``product_line``), trimmed.
     rejected
         Rejected lines: ``line``, ``reason`` (a key of :data:`REJECT_REASONS`), ``column`` and
-        ``value`` (the cell at fault, where one is), then the line's original cells.
+        ``value`` (the cell at fault, where one is), ``extra`` (cells beyond the header's
+        columns, if any), then the line's original cells.
     mapping
         The column mapping used.
     rows_read
         Data rows in the file (accepted + rejected).
     rounded_amounts
         Accepted cells that had more than four decimals and were rounded.
-    unreadable_profit
-        Accepted lines whose gross-profit cell could not be read: ``line`` and ``value``.
+    unreadable_profit, extra_cells, duplicates
+        Accepted lines kept but reported, each with ``line`` and ``value`` (the profit cell;
+        the extra cells; the earlier line it repeats).
+    rejected_revenue
+        Revenue (minor units) of the rejected lines whose amount could be read.
+    formats
+        How the values were read: ``decimal_mark`` (of the amount column), ``profit_decimal_mark``,
+        ``date_order`` and ``currency``; ``None`` where the file did not need one.
     """
 
     transactions: pd.DataFrame
@@ -236,9 +81,11 @@ class ParseResult:
     mapping: dict[str, str]
     rows_read: int
     rounded_amounts: int = 0
-    unreadable_profit: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame({"line": [], "value": []})
-    )
+    unreadable_profit: pd.DataFrame = field(default_factory=_empty_lines)
+    extra_cells: pd.DataFrame = field(default_factory=_empty_lines)
+    duplicates: pd.DataFrame = field(default_factory=_empty_lines)
+    rejected_revenue: int = 0
+    formats: dict[str, Any] = field(default_factory=dict)
 
     @property
     def rows_accepted(self) -> int:
@@ -260,13 +107,24 @@ class ParseResult:
         return int(self.transactions["profit_missing"].sum()) - len(self.unreadable_profit)
 
     @property
+    def accepted_revenue(self) -> int:
+        """Net revenue (minor units) of the accepted lines."""
+        return int(self.transactions["revenue"].sum())
+
+    @property
     def rejected_by_reason(self) -> dict[str, int]:
         """Count per reason, every reason listed (zeros included), in test order."""
         counts = self.rejected["reason"].value_counts()
         return {reason: int(counts.get(reason, 0)) for reason in REJECT_REASONS}
 
 
-def parse_transactions(raw: RawTable, mapping: Mapping[str, str | None]) -> ParseResult:
+def parse_transactions(
+    raw: RawTable,
+    mapping: Mapping[str, str | None],
+    *,
+    decimal: str | None = None,
+    date_order: str | None = None,
+) -> ParseResult:
     """Turn cells into typed transactions and rejected lines.
 
     Parameters
@@ -276,6 +134,9 @@ def parse_transactions(raw: RawTable, mapping: Mapping[str, str | None]) -> Pars
     mapping
         Field → column (see :mod:`kadash.columns`); ``customer_id``, ``date`` and ``revenue``
         are required.
+    decimal, date_order
+        Impose the decimal mark (``"."``/``","``) or the date order (``"dmy"``/``"mdy"``)
+        where the file's own evidence does not decide.
 
     Returns
     -------
@@ -283,26 +144,35 @@ def parse_transactions(raw: RawTable, mapping: Mapping[str, str | None]) -> Pars
 
     Raises
     ------
-    ValueError
-        If the mapping is invalid, or the amounts are too large to add up exactly.
+    KadashError
+        If the mapping is invalid, the decimal mark or date order is needed and not given,
+        a column mixes currencies, or the amounts are too large to add up exactly.
     """
     mapping = check_mapping(mapping, raw.header)
     cells = raw.cells
     lines = cells.index.to_numpy(dtype=np.int64)
     stripped = {name: cells[column].str.strip() for name, column in mapping.items()}
-
-    overflow = np.isin(lines, raw.overflow.index.to_numpy(dtype=np.int64))
+    repeated, total = _repeated_header(stripped, mapping), _total_row(stripped, cells)
+    # A repeated header or total line is not data: its cells must not sway the inference.
+    data = ~(repeated | total)
     blank_id = (stripped["customer_id"] == "").to_numpy()
-    dates = parse_dates(stripped["date"])
-    revenue = parse_amounts(stripped["revenue"])
+    dates = _parse_where(parse_dates, stripped["date"], data, lines, mapping["date"], date_order)
+    revenue = _parse_where(
+        parse_amounts, stripped["revenue"], data, lines, mapping["revenue"], decimal
+    )
     checks: list[tuple[str, np.ndarray, str | None]] = [
-        ("too_many_fields", overflow, None),
+        ("repeated_header_row", repeated, None),
+        ("total_row", total, None),
         ("blank_customer_id", blank_id, mapping["customer_id"]),
         ("unreadable_date", ~dates.ok, mapping["date"]),
         ("unreadable_amount", ~revenue.ok, mapping["revenue"]),
     ]
     assert tuple(key for key, _, _ in checks) == REJECT_REASONS
-    profit = parse_amounts(stripped["profit"]) if "profit" in mapping else None
+    profit = None
+    if "profit" in mapping:
+        profit = _parse_where(
+            parse_amounts, stripped["profit"], data, lines, mapping["profit"], decimal
+        )
 
     # Reason codes: 0 = accepted, k = the k-th check (the first that applies wins).
     code = np.zeros(len(cells), dtype=np.int8)
@@ -323,7 +193,7 @@ def parse_transactions(raw: RawTable, mapping: Mapping[str, str | None]) -> Pars
         }
     )
     rounded = int(revenue.rounded[accepted].sum())
-    unreadable_profit = pd.DataFrame({"line": np.array([], dtype=np.int64), "value": []})
+    unreadable_profit = _empty_lines()
     if profit is not None:
         tx["profit"] = profit.minor[accepted]  # 0 where not ok
         tx["profit_missing"] = ~profit.ok[accepted]
@@ -337,6 +207,7 @@ def parse_transactions(raw: RawTable, mapping: Mapping[str, str | None]) -> Pars
     for name in FIELDS:
         if name in mapping and name not in ("customer_id", "date", "revenue", "profit"):
             tx[name] = _kept_rows(stripped[name], accepted)
+    extra = raw.overflow[raw.overflow.index.isin(tx["line"])]
     return ParseResult(
         transactions=tx,
         rejected=rejected,
@@ -344,6 +215,87 @@ def parse_transactions(raw: RawTable, mapping: Mapping[str, str | None]) -> Pars
         rows_read=len(cells),
         rounded_amounts=rounded,
         unreadable_profit=unreadable_profit,
+        extra_cells=pd.DataFrame(
+            {"line": extra.index.to_numpy(dtype=np.int64), "value": extra.to_numpy()}
+        ),
+        duplicates=_duplicates(cells, accepted),
+        rejected_revenue=int(revenue.minor[~accepted & revenue.ok].sum()),
+        formats={
+            "decimal_mark": revenue.decimal_mark,
+            "profit_decimal_mark": None if profit is None else profit.decimal_mark,
+            "date_order": dates.order,
+            "currency": revenue.currency,
+        },
+    )
+
+
+def _parse_where(
+    parse: Any,
+    values: pd.Series,
+    where: np.ndarray,
+    lines: np.ndarray,
+    column: str,
+    option: str | None,
+) -> ParsedAmounts | ParsedDates:
+    """Run a column parser on the rows ``where`` holds (the others come out not ok)."""
+    keyword = "order" if parse is parse_dates else "decimal"
+    if where.all():
+        return parse(values, lines=lines, column=column, **{keyword: option})
+    got = parse(_kept_rows(values, where), lines=lines[where], column=column, **{keyword: option})
+    out = {}
+    for name in ("ok", "blank", "rounded", "minor", "dates"):
+        part = getattr(got, name, None)
+        if part is None:
+            continue
+        full = np.zeros(len(values), dtype=part.dtype)
+        if name == "dates":
+            full[:] = np.datetime64("NaT")
+        full[where] = part
+        out[name] = full
+    kept = {k: getattr(got, k) for k in ("decimal_mark", "currency", "order") if hasattr(got, k)}
+    return type(got)(**out, **kept)
+
+
+def _repeated_header(stripped: dict[str, pd.Series], mapping: Mapping[str, str]) -> np.ndarray:
+    """Lines whose customer, date and amount cells repeat the header (files joined end to end)."""
+    hit = np.ones(len(stripped["customer_id"]), dtype=bool)
+    for name in ("customer_id", "date", "revenue"):
+        target = normalize_header(mapping[name])
+        cells = stripped[name]
+        # Cheap first test on the raw text; normalise only the few candidate cells.
+        candidate = (cells.str.len() <= len(mapping[name]) + 8).to_numpy()
+        hit &= candidate
+        rows = np.flatnonzero(hit)
+        hit[rows] = [normalize_header(c) == target for c in cells.iloc[rows]]
+    return hit
+
+
+def _is_total(series: pd.Series) -> np.ndarray:
+    return np.array(series.str.fullmatch(TOTAL_CELL).fillna(False), dtype=bool)  # writable
+
+
+def _total_row(stripped: dict[str, pd.Series], cells: pd.DataFrame) -> np.ndarray:
+    """Total lines: the customer id says "Total" (合計…), or it is blank and another cell does.
+    (A customer merely named "Total" keeps its lines: its id is not a total word.)"""
+    ids = stripped["customer_id"]
+    total = _is_total(ids)
+    blank = np.flatnonzero((ids == "").to_numpy())
+    if len(blank):
+        some = cells.iloc[blank]
+        total[blank] = np.logical_or.reduce([_is_total(some[c]) for c in some.columns])
+    return total
+
+
+def _duplicates(cells: pd.DataFrame, accepted: np.ndarray) -> pd.DataFrame:
+    """Accepted lines whose every cell equals an earlier accepted line's: kept, reported."""
+    kept = cells[accepted]
+    if kept.empty:
+        return _empty_lines()
+    hashes = pd.util.hash_pandas_object(kept, index=False).to_numpy()
+    repeat = pd.Series(hashes).duplicated(keep="first").to_numpy()
+    first_line = pd.Series(kept.index.to_numpy()).groupby(hashes).transform("first").to_numpy()
+    return pd.DataFrame(
+        {"line": kept.index.to_numpy(dtype=np.int64)[repeat], "value": first_line[repeat]}
     )
 
 
@@ -364,15 +316,17 @@ def _rejected_frame(
     """
     cells = raw.cells[mask]
     value = [
-        raw.overflow.get(line, "") if col == "" else cells.at[line, col]
+        "" if col == "" else cells.at[line, col]
         for line, col in zip(cells.index, column, strict=True)
     ]
+    extra = raw.overflow.reindex(cells.index).fillna("").to_numpy(dtype=object)
     front = pd.DataFrame(
         {
             "line": cells.index.to_numpy(dtype=np.int64),
             "reason": pd.array(reason, dtype="str"),
             "column": pd.array(column, dtype="str"),
             "value": pd.array(value, dtype="str"),
+            "extra": pd.array(extra, dtype="str"),
         }
     )
     body = cells.reset_index(drop=True)

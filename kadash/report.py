@@ -53,12 +53,19 @@ def tier_names_for(settings: Settings, t: Translator) -> list[str]:
 
 
 def analyse(
-    raw: RawTable, mapping: dict[str, str], settings: Settings, t: Translator | None = None
+    raw: RawTable,
+    mapping: dict[str, str],
+    settings: Settings,
+    t: Translator | None = None,
+    *,
+    decimal: str | None = None,
+    date_order: str | None = None,
 ) -> Analysis:
-    """Run the whole path on cells read by :func:`kadash.load.read_cells`."""
+    """Run the whole path on cells read by :func:`kadash.load.read_cells` (``decimal`` and
+    ``date_order`` as in :func:`kadash.parse.parse_transactions`)."""
     t = t or translator()
     settings.validate()
-    parsed = parse_transactions(raw, mapping)
+    parsed = parse_transactions(raw, mapping, decimal=decimal, date_order=date_order)
     if settings.basis == "profit" and not parsed.has_profit:
         raise KadashError("error.no_profit_column")
     lines = filter_transactions(

@@ -71,3 +71,12 @@ def _navigation_mode(monkeypatch):
         PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each test's outcome on its item, so fixtures can react to a failure."""
+    report = yield
+    if report.when == "call":
+        item.report_call = report
+    return report

@@ -99,7 +99,7 @@ def server():
 
 
 @pytest.fixture
-def page(server):
+def page(server, request):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -108,6 +108,9 @@ def page(server):
         tab = context.new_page()
         tab.set_default_timeout(TIMEOUT_MS)
         yield tab
+        report = getattr(request.node, "report_call", None)
+        if report is not None and report.failed:  # what the browser showed, for the log
+            tab.screenshot(path=str(ARTIFACTS / f"failed-{request.node.name}.png"))
         browser.close()
 
 

@@ -53,7 +53,8 @@ class TestReportJson:
         }
         assert (out["rows_read"], out["rows_accepted"], out["rows_rejected"]) == (8, 5, 3)
         assert out["rejected_by_reason"] == {
-            "too_many_fields": 0,
+            "repeated_header_row": 0,
+            "total_row": 0,
             "blank_customer_id": 1,
             "unreadable_date": 1,
             "unreadable_amount": 1,
@@ -211,10 +212,10 @@ class TestFailures:
         assert main(["report", str(path), "--basis", "profit"]) == 2
         assert "no gross profit column" in capsys.readouterr().err
 
-    def test_not_utf8(self, capsys, tmp_path):
+    def test_wrong_encoding_forced(self, capsys, tmp_path):
         path = tmp_path / "big5.csv"
         path.write_bytes("客戶,日期,金額\nA,2024-01-01,1\n".encode("big5"))
-        assert main(["report", str(path)]) == 2
+        assert main(["report", str(path), "--encoding", "utf-8"]) == 2
         assert "not UTF-8 text (line 1" in capsys.readouterr().err
 
     def test_module_entry_point_no_traceback(self, tmp_path):

@@ -147,4 +147,4 @@ class TestTables:
         )
         table = rejected_table(parsed.rejected, t=T)
         assert table.columns.is_unique
-        assert table.columns[5:].tolist() == ["Line ·", "Reason ·", "customer", "date", "amount"]
+        assert table.columns[6:].tolist() == ["Line ·", "Reason ·", "customer", "date", "amount"]

@@ -304,13 +304,20 @@ class TestUpload:
 
     def test_unreadable_file_is_explained(self):
         at = _app()
-        at.file_uploader(key="source.upload").upload(
-            "big5.csv", "客戶,日期,金額\n".encode("big5"), "text/csv"
-        )
+        at.file_uploader(key="source.upload").upload("photo.csv", bytes(range(256)) * 8)
         _ok(at.run())
-        assert any("not UTF-8 text" in e for e in _errors(at))
+        assert any("not a text table" in e for e in _errors(at))
         _ok(at.switch_page("pages/data.py").run())
-        assert any("not UTF-8 text" in e for e in _errors(at))
+        assert any("not a text table" in e for e in _errors(at))
+
+    def test_big5_file_with_chinese_headers(self):
+        at = _app()
+        data = "客戶編號,日期,金額\n00042,2024-01-05,NT$1,234.50\n".encode("cp950")
+        at.file_uploader(key="source.upload").upload("big5.csv", data, "text/csv")
+        _ok(at.run())
+        assert _metric(at, "Customers") == "1"
+        _ok(at.switch_page("pages/data.py").run())
+        assert _metric(at, "Encoding") == "Big5 (Traditional Chinese)"
 
 
 # -- the pseudo language finds text that bypassed the translator ---------------------------

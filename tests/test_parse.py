@@ -121,9 +121,7 @@ class TestParseAmounts:
             ("   ", True),
             ("\t", True),
             ("abc", False),
-            ("1,23", False),
             ("12,34,567", False),
-            ("1234,567", False),
             ("1,234,56", False),
             ("1.2.3", False),
             ("NaN", False),
@@ -132,14 +130,11 @@ class TestParseAmounts:
             ("-Infinity", False),
             ("--5", False),
             ("+-5", False),
-            ("$5", False),
-            ("5€", False),
             ("+", False),
             ("-", False),
             (".", False),
             ("e5", False),
             ("1e", False),
-            ("1 234", False),
             ("1e999999999", False),
             ("١E+3", False),
             ("100000000000000", False),
@@ -149,9 +144,7 @@ class TestParseAmounts:
             "spaces",
             "tab",
             "word",
-            "short-group",
             "bad-grouping",
-            "group-after-4-digits",
             "short-last-group",
             "two-dots",
             "NaN",
@@ -160,14 +153,11 @@ class TestParseAmounts:
             "-Infinity",
             "double-minus",
             "plus-minus",
-            "currency-sign",
-            "euro-suffix",
             "plus-only",
             "minus-only",
             "dot-only",
             "exponent-only",
             "no-exponent-digits",
-            "inner-space",
             "huge-exponent",
             "arabic-indic-digit",
             "15-digits",
@@ -274,7 +264,6 @@ class TestParseDates:
             "2024-13-01",
             "2024-00-10",
             "2024-01-00",
-            "05/01/2024",
             "24-01-05",
             "20240105",
             "",
@@ -290,7 +279,6 @@ class TestParseDates:
             "month-13",
             "month-0",
             "day-0",
-            "day-first",
             "two-digit-year",
             "no-separators",
             "empty",
@@ -331,13 +319,14 @@ class TestParseTransactionsBadLines:
     def test_transactions(self, result: ParseResult) -> None:
         expected = pd.DataFrame(
             {
-                "line": np.array([2, 9, 10, 11, 12, 14, 16], dtype=np.int64),
+                "line": np.array([2, 5, 9, 10, 11, 12, 14, 16], dtype=np.int64),
                 "customer_id": text_array(
-                    ["C001", "C005", "00042", "C006", "C006", "C008", "C010"]
+                    ["C001", "C002", "C005", "00042", "C006", "C006", "C008", "C010"]
                 ),
                 "date": days(
                     [
                         "2024-01-05",
+                        "2024-01-06",
                         "2024-03-02",
                         "2024-03-03",
                         "2024-03-04",
@@ -346,54 +335,57 @@ class TestParseTransactionsBadLines:
                         "2024-03-07",
                     ]
                 ),
-                # C005's profit "n/a" cannot be read: the line keeps its revenue.
-                "revenue": np.array([1_005_000, 100_000, 15_000, -30_000, -30_000, 50_000, 10_000]),
-                "profit": np.array([200_000, 0, 0, -10_000, -10_000, 10_000, 0]),
-                "profit_missing": np.array([False, True, True, False, False, False, False]),
-                "region": text_array(["North", "West", "North", "South", "South", "", "East"]),
+                # C005's profit "n/a" cannot be read: the line keeps its revenue. C002 has
+                # extra cells beyond the header: kept, and reported.
+                "revenue": np.array(
+                    [1_005_000, 500_000, 100_000, 15_000, -30_000, -30_000, 50_000, 10_000]
+                ),
+                "profit": np.array([200_000, 50_000, 0, 0, -10_000, -10_000, 10_000, 0]),
+                "profit_missing": np.array([False, False, True, True, False, False, False, False]),
+                "region": text_array(
+                    ["North", "South", "West", "North", "South", "South", "", "East"]
+                ),
             }
         )
         pd.testing.assert_frame_equal(result.transactions, expected)
+        assert result.extra_cells.to_dict("list") == {"line": [5], "value": ["EXTRA,MORE"]}
+        assert result.duplicates.to_dict("list") == {"line": [12], "value": [11]}
 
     def test_rejected(self, result: ParseResult) -> None:
         expected = pd.DataFrame(
             {
-                "line": np.array([3, 4, 5, 6, 7, 8, 13, 15, 17], dtype=np.int64),
+                "line": np.array([3, 4, 6, 7, 8, 13, 15, 17], dtype=np.int64),
                 "reason": text_array(
                     [
                         "blank_customer_id",  # an empty line has a blank customer id
                         "blank_customer_id",
-                        "too_many_fields",
                         "blank_customer_id",
                         "unreadable_date",
                         "unreadable_amount",
                         "unreadable_amount",
                         "unreadable_date",
-                        "too_many_fields",
+                        "blank_customer_id",
                     ]
                 ),
                 "column": text_array(
                     [
                         "customer_id",
                         "customer_id",
-                        "",
                         "customer_id",
                         "date",
                         "amount",
                         "amount",
                         "date",
-                        "",
+                        "customer_id",
                     ]
                 ),
-                "value": text_array(
-                    ["", "", "EXTRA,MORE", "", "2024-02-30", " abc ", "", "2024-13-01", "x"]
-                ),
-                "customer_id": text_array(["", "", "C002", "", "C003", "C004", "C007", "C009", ""]),
+                "value": text_array(["", "", "", "2024-02-30", " abc ", "", "2024-13-01", ""]),
+                "extra": text_array(["", "", "", "", "", "", "", "x"]),
+                "customer_id": text_array(["", "", "", "C003", "C004", "C007", "C009", ""]),
                 "date": text_array(
                     [
                         "",
                         "",
-                        "2024-01-06",
                         "yesterday",
                         "2024-02-30",
                         "2024-03-01",
@@ -402,33 +394,33 @@ class TestParseTransactionsBadLines:
                         "",
                     ]
                 ),
-                "amount": text_array(["", "", "50", "75", "75", " abc ", "", "abc", ""]),
-                "profit": text_array(["", "", "5", "1", "1", "1", "1", "x", ""]),
-                "region": text_array(
-                    ["", "", "South", "East", "East", "West", "East", "North", ""]
-                ),
+                "amount": text_array(["", "", "75", "75", " abc ", "", "abc", ""]),
+                "profit": text_array(["", "", "1", "1", "1", "1", "x", ""]),
+                "region": text_array(["", "", "East", "East", "West", "East", "North", ""]),
             }
         )
         pd.testing.assert_frame_equal(result.rejected, expected)
 
     def test_counts(self, result: ParseResult) -> None:
         assert result.rows_read == 16
-        assert result.rows_accepted == 7
-        assert result.rows_rejected == 9
+        assert result.rows_accepted == 8
+        assert result.rows_rejected == 8
         assert result.rows_read == result.rows_accepted + result.rows_rejected
         assert result.rejected_by_reason == {
-            "too_many_fields": 2,
-            "blank_customer_id": 3,
+            "repeated_header_row": 0,
+            "total_row": 0,
+            "blank_customer_id": 4,
             "unreadable_date": 2,
             "unreadable_amount": 2,
         }
         assert list(result.rejected_by_reason) == list(REJECT_REASONS)
         assert result.has_profit
         assert result.missing_profit == 1  # blank
-        assert result.unreadable_profit["line"].tolist() == [9]
-        assert result.unreadable_profit["value"].tolist() == ["n/a"]
+        assert result.unreadable_profit.to_dict("list") == {"line": [9], "value": ["n/a"]}
         assert result.rounded_amounts == 0
         assert result.mapping == MAPPING_ALL
+        # Revenue of rejected lines whose amount can be read: 75 (line 6) + 75 (line 7).
+        assert result.rejected_revenue == 1_500_000
 
     def test_every_line_accounted_for_once(self, result: ParseResult) -> None:
         accepted = result.transactions["line"].tolist()
@@ -441,8 +433,7 @@ class TestParseTransactionsReasons:
     @pytest.mark.parametrize(
         ("line", "reason", "column", "value"),
         [
-            (",,,,,x", "too_many_fields", "", "x"),
-            (",bad,bad,bad,,x", "too_many_fields", "", "x"),
+            (",,,,,x", "blank_customer_id", "customer_id", ""),
             ("  ,yesterday,abc,abc,N", "blank_customer_id", "customer_id", "  "),
             ("C1,2024-02-30,abc,abc,N", "unreadable_date", "date", "2024-02-30"),
             ("C1,2024-02-28,abc,abc,N", "unreadable_amount", "amount", "abc"),
@@ -450,7 +441,6 @@ class TestParseTransactionsReasons:
         ],
         ids=[
             "only-extra-cell",
-            "extra-cell-beats-the-rest",
             "blank-id-beats-date",
             "date-beats-amount-and-profit",
             "amount-beats-profit",
@@ -588,12 +578,13 @@ class TestParseTransactionsValues:
             "reason",
             "column",
             "value",
+            "extra",
             "id",
             "date",
             "value ",
             "reason ",
         ]
-        ours, originals = [2, "unreadable_date", "date", "bad"], ["C1", "bad", "1", "x"]
+        ours, originals = [2, "unreadable_date", "date", "bad", ""], ["C1", "bad", "1", "x"]
         assert rejected.iloc[0].tolist() == [*ours, *originals]
 
     def test_header_only(self) -> None:

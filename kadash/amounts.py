@@ -1,0 +1,291 @@
+"""Money cells → exact minor units, whatever the export looked like.
+
+Accepted, after full-width characters are folded and spaces removed: a sign (leading, after a
+currency mark, or trailing as SAP writes it: ``1.234,00-``), parentheses for negatives
+(``(1,234.00)``), a currency mark before or after the number (``NT$``, ``US$``, ``HK$``,
+``$``, ``¥``/``￥``, ``RMB``, ``元``, ``€``, …), thousands separators, a decimal mark and
+scientific notation.
+
+The decimal mark is decided per column from the evidence: ``1,234.50`` or ``1,234,567``
+says ``.``, ``1.286,01`` or ``12,5`` says ``,``; ``1,234`` and ``1.234`` alone say nothing.
+When the evidence is missing or conflicts, :func:`parse_amounts` raises a
+:class:`~kadash.errors.KadashError` naming example lines, and the caller chooses (the app
+asks, the CLI takes ``--decimal``). Two different currencies in one column are an error, never
+a silent sum.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, DecimalException
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from kadash.cells import as_arrow, digits_to_int, flag, normalized, pick
+from kadash.errors import KadashError
+from kadash.exact import MONEY_DECIMALS, MONEY_SCALE
+
+__all__ = ["CURRENCIES", "DECIMAL_MARKS", "ParsedAmounts", "decimal_evidence", "parse_amounts"]
+
+DECIMAL_MARKS: tuple[str, ...] = (".", ",")
+#: Currency marks (upper case, after NFKC) → the currency they mean. "$", "¥" and "元" stay
+#: themselves: the same mark serves several currencies, so only the mark can be compared.
+CURRENCIES: dict[str, str] = {
+    "NT$": "TWD", "NTD": "TWD", "TWD": "TWD", "新台幣": "TWD", "新臺幣": "TWD",
+    "US$": "USD", "USD": "USD",
+    "HK$": "HKD", "HKD": "HKD",
+    "RMB": "CNY", "CNY": "CNY", "人民幣": "CNY", "人民币": "CNY",
+    "€": "EUR", "EUR": "EUR",
+    "£": "GBP", "GBP": "GBP",
+    "$": "$", "¥": "¥", "元": "元",
+}  # fmt: skip
+# Longest first, so "NT$" is tried before "$".
+_MARKS = "|".join(m.replace("$", r"\$") for m in sorted(CURRENCIES, key=len, reverse=True))
+_SHAPE = (
+    rf"^(?P<lp>\()?(?P<s1>[-+]?)(?P<c1>{_MARKS})?(?P<s2>[-+]?)"
+    r"(?P<num>[0-9][0-9.,]*(?:E[-+]?[0-9]+)?|[.,][0-9]+(?:E[-+]?[0-9]+)?)"
+    rf"(?P<c2>{_MARKS})?(?P<s3>-?)(?P<rp>\))?$"
+)
+# Valid numbers once the decimal mark is known (thousands groups of three, or none).
+_VALID = {
+    ".": r"^(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:\.[0-9]*)?(?:E[-+]?[0-9]+)?$",
+    ",": r"^(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]*)(?:,[0-9]*)?(?:E[-+]?[0-9]+)?$",
+}
+# The common shape, read exactly by Arrow's decimal cast: at most 14 integer digits and 4
+# decimals, no grouping, "." as decimal mark.
+_PLAIN = r"^[+-]?(?:\d{1,14}(?:\.\d{0,4})?|\.\d{1,4})$"
+_DECIMAL = pa.decimal128(18, MONEY_DECIMALS)
+# 14 integer digits keep |amount| · 10^4 below 2^63 with room for sums.
+_MAX_INT_DIGITS = 14
+_CANONICAL = r"^(?P<sign>[-]?)(?P<int>[0-9]*)(?:\.(?P<frac>[0-9]*))?(?:E(?P<exp>[-+]?[0-9]+))?$"
+
+
+@dataclass(frozen=True)
+class ParsedAmounts:
+    """Result of :func:`parse_amounts` (arrays aligned with the input)."""
+
+    minor: np.ndarray  # int64, 0 where not ok
+    ok: np.ndarray  # bool
+    blank: np.ndarray  # bool: empty or whitespace-only cell
+    rounded: np.ndarray  # bool: had non-zero digits beyond the 4th decimal
+    decimal_mark: str | None = None  # "." or ","; None when no cell needed one
+    currency: str | None = None  # the one currency mark seen, if any
+
+
+def _plain_minor(text: pa.Array) -> np.ndarray:
+    """Minor units of plain decimal strings (see ``_PLAIN``), through Arrow's exact cast.
+
+    A decimal128(18, 4) value is stored as its unscaled integer — exactly our minor units —
+    in 16 little-endian bytes; as |value| < 10^18 it fits the low 8 (two's complement).
+    """
+    decimals = pc.cast(text, _DECIMAL)
+    words = np.frombuffer(decimals.buffers()[1], dtype=np.int64)
+    return words[2 * decimals.offset :: 2][: len(decimals)].copy()
+
+
+def decimal_evidence(numbers: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For number texts (digits, ``.`` and ``,`` only), which cells show ``.`` as the decimal
+    mark, which show ``,``, and which could be either (``1,234``, ``1.234``).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Boolean masks ``(dot, comma, ambiguous)``.
+    """
+    unsigned = pc.replace_substring_regex(numbers, r"^[-+]", "")
+    mantissa = pc.replace_substring_regex(unsigned, r"E[-+]?[0-9]+$", "")
+    dots = pc.count_substring(mantissa, ".").to_numpy(zero_copy_only=False)
+    commas = pc.count_substring(mantissa, ",").to_numpy(zero_copy_only=False)
+    tail = pc.extract_regex(
+        mantissa, r"^(?P<head>[0-9]*)[.,][0-9.,]*?(?P<last>[.,])?(?P<digits>[0-9]*)$"
+    )
+    last_sep = pc.extract_regex(mantissa, r"(?P<sep>[.,])[0-9]*$")
+    sep = pick(last_sep, "sep")
+    tail_len = pc.utf8_length(pick(tail, "digits")).to_numpy(zero_copy_only=False)
+    head = pick(tail, "head")
+    # "0,123" cannot be a thousands group, nor can a group after four or more digits.
+    group_like = flag(pc.match_substring_regex(head, r"^[1-9][0-9]{0,2}$")) & (tail_len == 3)
+    single_dot = (dots == 1) & (commas == 0)
+    single_comma = (commas == 1) & (dots == 0)
+    both = (dots > 0) & (commas > 0)
+    last_is_dot = flag(pc.equal(sep, "."))
+    dot = (both & last_is_dot) | ((commas >= 2) & (dots == 0)) | (single_dot & ~group_like)
+    comma = (both & ~last_is_dot) | ((dots >= 2) & (commas == 0)) | (single_comma & ~group_like)
+    ambiguous = (single_dot | single_comma) & group_like
+    return dot, comma, ambiguous
+
+
+def _examples(mask: np.ndarray, texts: pa.Array, lines: np.ndarray | None, limit: int = 3) -> str:
+    rows = np.flatnonzero(mask)[:limit]
+    return ", ".join(
+        f"{texts[int(i)].as_py()!r}" + ("" if lines is None else f" (line {lines[i]})")
+        for i in rows
+    )
+
+
+def parse_amounts(
+    values: pd.Series | Sequence[str] | np.ndarray,
+    *,
+    decimal: str | None = None,
+    lines: np.ndarray | None = None,
+    column: str = "",
+) -> ParsedAmounts:
+    """Parse money cells exactly into minor units (0.0001).
+
+    More than four decimals are rounded half away from zero, and flagged in ``rounded``.
+
+    Parameters
+    ----------
+    values
+        Cell texts.
+    decimal
+        ``"."`` or ``","`` to impose the decimal mark; ``None`` infers it from the column.
+    lines, column
+        Line numbers and the column's name, for messages.
+
+    Returns
+    -------
+    ParsedAmounts
+
+    Raises
+    ------
+    KadashError
+        ``error.decimal_unknown`` / ``error.decimal_conflict`` when the decimal mark cannot be
+        inferred, ``error.mixed_currencies`` for two currencies in the column.
+    """
+    if decimal not in (None, *DECIMAL_MARKS):
+        raise KadashError("error.settings_value", name="decimal", value=decimal)
+    text = as_arrow(values)
+    n = len(text)
+    plain = flag(pc.match_substring_regex(text, _PLAIN))
+    if plain.all() and decimal != ",":
+        # The usual case: plain numbers. One exact cast, unless "1.234" might mean 1234.
+        dot, _, ambiguous = decimal_evidence(text)
+        if decimal == "." or dot.any() or not ambiguous.any():
+            mark = "." if (dot.any() or decimal == ".") else None
+            return ParsedAmounts(
+                minor=_plain_minor(text),
+                ok=np.ones(n, dtype=bool),
+                blank=np.zeros(n, dtype=bool),
+                rounded=np.zeros(n, dtype=bool),
+                decimal_mark=mark,
+            )
+    return _parse_any(text, decimal=decimal, lines=lines, column=column)
+
+
+def _parse_any(
+    text: pa.Array, *, decimal: str | None, lines: np.ndarray | None, column: str
+) -> ParsedAmounts:
+    """Every accepted shape: currency marks, parentheses, separators, scientific notation."""
+    blank = flag(pc.equal(text, ""))
+    folded = normalized(text)
+    parts = pc.extract_regex(folded, _SHAPE)
+    shaped = flag(pc.is_valid(parts))
+    num = pick(parts, "num")
+    lp, rp = flag(pc.equal(pick(parts, "lp"), "(")), flag(pc.equal(pick(parts, "rp"), ")"))
+    minus = [flag(pc.equal(pick(parts, s), "-")) for s in ("s1", "s2", "s3")]
+    signs = sum(flag(pc.not_equal(pick(parts, s), "")).astype(int) for s in ("s1", "s2", "s3"))
+    negative = lp | minus[0] | minus[1] | minus[2]
+    shaped &= (lp == rp) & (signs + lp.astype(int) <= 1)
+
+    # One currency per column.
+    marks = pc.if_else(pc.not_equal(pick(parts, "c1"), ""), pick(parts, "c1"), pick(parts, "c2"))
+    mark_values = marks.to_numpy(zero_copy_only=False)
+    seen: dict[str, int] = {}
+    for i in np.flatnonzero(shaped & (mark_values != "")):
+        key = CURRENCIES[mark_values[i]]
+        seen.setdefault(key, int(i))
+        if len(seen) > 1:
+            (_, ia), (_, ib) = seen.items()
+            where = (lambda j: j + 2) if lines is None else (lambda j: int(lines[j]))
+            raise KadashError(
+                "error.mixed_currencies",
+                column=column,
+                first=mark_values[ia],
+                first_line=where(ia),
+                second=mark_values[ib],
+                second_line=where(ib),
+            )
+    currency = next(iter(seen), None)
+
+    # The decimal mark: imposed, or inferred from the column's evidence. A cell is evidence
+    # only if it is a valid number read that way ("12,34,567" says nothing).
+    dot, comma, ambiguous = decimal_evidence(num)
+    valid_dot = flag(pc.match_substring_regex(num, _VALID["."]))
+    valid_comma = flag(pc.match_substring_regex(num, _VALID[","]))
+    dot, comma = dot & shaped & valid_dot, comma & shaped & valid_comma
+    ambiguous &= shaped
+    mark = decimal
+    if mark is None:
+        if dot.any() and comma.any():
+            raise KadashError(
+                "error.decimal_conflict",
+                column=column,
+                dot=_examples(dot, text, lines, 2),
+                comma=_examples(comma, text, lines, 2),
+            )
+        if dot.any() or comma.any():
+            mark = "." if dot.any() else ","
+        elif ambiguous.any():
+            raise KadashError(
+                "error.decimal_unknown", column=column, examples=_examples(ambiguous, text, lines)
+            )
+    valid = shaped & (valid_comma if mark == "," else valid_dot)
+    if mark == ",":
+        canonical = pc.replace_substring(pc.replace_substring(num, ".", ""), ",", ".")
+    else:
+        canonical = pc.replace_substring(num, ",", "")
+    canonical = pc.if_else(
+        pa.array(negative), pc.binary_join_element_wise("-", canonical, ""), canonical
+    )
+    canonical = pc.if_else(pa.array(valid), canonical, "")
+    minor, ok, rounded = _canonical_minor(canonical)
+    ok &= valid & ~blank
+    return ParsedAmounts(
+        minor=np.where(ok, minor, 0).astype(np.int64),
+        ok=ok,
+        blank=blank,
+        rounded=rounded & ok,
+        decimal_mark=mark if (dot | comma | ambiguous).any() else None,
+        currency=currency,
+    )
+
+
+def _canonical_minor(text: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``-1234.5678`` / ``1.5E3`` (ASCII digits, "." decimal) → (minor, ok, rounded)."""
+    n = len(text)
+    parts = pc.extract_regex(text, _CANONICAL)
+    matched = flag(pc.is_valid(parts))
+    int_part, frac, exp = pick(parts, "int"), pick(parts, "frac"), pick(parts, "exp")
+    int_len = pc.utf8_length(int_part).to_numpy(zero_copy_only=False)
+    frac_len = pc.utf8_length(frac).to_numpy(zero_copy_only=False)
+    has_exp = flag(pc.not_equal(exp, ""))
+    ok = matched & ((int_len > 0) | (frac_len > 0)) & (int_len <= _MAX_INT_DIGITS) & ~has_exp
+    int_part = pc.if_else(pa.array(ok), int_part, "")
+    frac = pc.if_else(pa.array(ok), frac, "")
+    head = pc.utf8_rpad(pc.utf8_slice_codeunits(frac, 0, MONEY_DECIMALS), MONEY_DECIMALS, "0")
+    tail = pc.utf8_slice_codeunits(frac, MONEY_DECIMALS)
+    round_up = flag(pc.greater_equal(pc.utf8_slice_codeunits(tail, 0, 1), "5"))
+    rounded = ok & flag(pc.match_substring_regex(tail, "[1-9]"))
+    magnitude = (
+        digits_to_int(int_part) * MONEY_SCALE + digits_to_int(head) + round_up.astype(np.int64)
+    )
+    negative = flag(pc.equal(pick(parts, "sign"), "-"))
+    minor = np.where(negative, -magnitude, magnitude)
+    # Scientific notation is rare: exact, one cell at a time.
+    for i in np.flatnonzero(matched & has_exp):
+        try:
+            exact = Decimal(text[int(i)].as_py())
+            scaled = exact.scaleb(MONEY_DECIMALS).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        except DecimalException:  # e.g. Overflow for "1E999999999"
+            continue
+        if abs(scaled) < 10 ** (_MAX_INT_DIGITS + MONEY_DECIMALS):
+            minor[i] = int(scaled)
+            ok[i] = True
+            rounded[i] = scaled != exact.scaleb(MONEY_DECIMALS)
+    assert len(minor) == n
+    return minor, ok, rounded

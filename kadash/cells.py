@@ -1,0 +1,45 @@
+"""Vectorised helpers over a column of cell texts (Arrow string arrays)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = ["as_arrow", "digits_to_int", "flag", "normalized", "pick"]
+
+
+def as_arrow(values: pd.Series | list[str] | np.ndarray | pa.Array) -> pa.Array:
+    """Cell texts as one Arrow string array, trimmed, nulls as ""."""
+    arr = (
+        values
+        if isinstance(values, pa.Array)
+        else pa.array(values, type=pa.string(), from_pandas=True)
+    )
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return pc.fill_null(pc.utf8_trim_whitespace(arr), "")
+
+
+def normalized(text: pa.Array) -> pa.Array:
+    """NFKC (full-width digits, letters and ￥ become their usual forms; no-break and thin
+    spaces become spaces), upper case, and every space removed ("1 234,50" → "1234,50")."""
+    folded = pc.utf8_upper(pc.utf8_normalize(text, form="NFKC"))
+    return pc.replace_substring_regex(folded, r"\s+", "")
+
+
+def digits_to_int(strings: pa.Array) -> np.ndarray:
+    """Digit strings ("" counts as 0) → int64."""
+    filled = pc.if_else(pc.equal(strings, ""), "0", strings)
+    return pc.cast(filled, pa.int64()).to_numpy(zero_copy_only=False)
+
+
+def flag(array: pa.Array) -> np.ndarray:
+    """A boolean Arrow array (nulls as False) → numpy."""
+    return pc.fill_null(array, False).to_numpy(zero_copy_only=False)
+
+
+def pick(parts: pa.StructArray, name: str) -> pa.Array:
+    """One group of an ``extract_regex`` result, "" where the pattern did not match."""
+    return pc.fill_null(pc.struct_field(parts, name), "")
