@@ -34,6 +34,8 @@ CUSTOMER_COLUMNS: tuple[str, ...] = (
     "label",
     *ATTRIBUTE_FIELDS,
     "revenue",
+    "gross_revenue",
+    "returns",
     "profit",
     "profit_missing_lines",
     "lines",
@@ -52,6 +54,8 @@ class Headline:
     lines: int
     revenue: int
     profit: int
+    gross_revenue: int  # the positive lines: what was sold
+    returns: int  # the negative lines (returns, credit notes), as a negative number
     first_date: pd.Timestamp | None
     last_date: pd.Timestamp | None
 
@@ -76,6 +80,8 @@ def headline(customers: pd.DataFrame) -> Headline:
         lines=int(customers["lines"].sum()),
         revenue=int(customers["revenue"].sum()),
         profit=int(customers["profit"].sum()),
+        gross_revenue=int(customers["gross_revenue"].sum()),
+        returns=int(customers["returns"].sum()),
         first_date=None if empty else customers["first_date"].min(),
         last_date=None if empty else customers["last_date"].max(),
     )
@@ -153,8 +159,9 @@ def summarize_customers(tx: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per customer, sorted by ``customer_id``: ``customer_id``, ``label`` (the name,
-        or the id where there is no name), attributes, ``revenue`` and ``profit`` (int64 minor
-        units; profit 0 without a profit column), ``profit_missing_lines``, ``lines``,
+        or the id where there is no name), attributes, ``revenue`` (net), ``gross_revenue``
+        (its positive lines) and ``returns`` (its negative lines), ``profit`` (all money int64
+        minor units; profit 0 without a profit column), ``profit_missing_lines``, ``lines``,
         ``orders`` (distinct order ids, or purchase days without an order column),
         ``purchase_days`` (distinct dates), ``first_date``, ``last_date``.
     """
@@ -165,6 +172,9 @@ def summarize_customers(tx: pd.DataFrame) -> pd.DataFrame:
     for column in ("revenue", "profit", "profit_missing"):
         if column in tx.columns:
             keyed[column] = tx[column].to_numpy()
+    revenue = tx["revenue"].to_numpy()
+    keyed["gross"] = np.where(revenue > 0, revenue, 0)
+    keyed["returns"] = np.where(revenue < 0, revenue, 0)
     if "order_id" in tx.columns:
         keyed["order"] = pd.factorize(tx["order_id"])[0]
     grouped = keyed.groupby("code", sort=True)
@@ -174,6 +184,8 @@ def summarize_customers(tx: pd.DataFrame) -> pd.DataFrame:
         {
             "customer_id": pd.array(ids, dtype="str"),
             "revenue": grouped["revenue"].sum().to_numpy(dtype=np.int64),
+            "gross_revenue": grouped["gross"].sum().to_numpy(dtype=np.int64),
+            "returns": grouped["returns"].sum().to_numpy(dtype=np.int64),
             "profit": (
                 grouped["profit"].sum().to_numpy(dtype=np.int64)
                 if has_profit

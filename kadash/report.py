@@ -37,6 +37,7 @@ class Analysis:
     """Every intermediate result of one run."""
 
     settings: Settings
+    raw: RawTable
     parsed: ParseResult
     lines: pd.DataFrame  # accepted lines after the settings' filters
     ranked: pd.DataFrame  # customers ranked by the basis
@@ -80,6 +81,7 @@ def analyse(
     summary = summarize_tiers(ranked, tiers, tier_names_for(settings, t), cutoffs=settings.cutoffs)
     return Analysis(
         settings=settings,
+        raw=raw,
         parsed=parsed,
         lines=lines,
         ranked=ranked,
@@ -119,20 +121,41 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
     ]
     # The disclosure line is about revenue, whatever the ranking basis.
     majors = major_customers(rank_customers(a.ranked, "revenue"), "revenue")
+    raw, formats = a.raw, parsed.formats
+    months = a.lines["date"].dt.strftime("%Y-%m")
+    by_month = a.lines["revenue"].groupby(months.to_numpy()).sum()
+    revenue = a.lines["revenue"].to_numpy()
     return {
         "settings": a.settings.to_dict(),
         "basis": a.settings.basis,
         "mapping": parsed.mapping,
+        "source": {
+            "format": raw.format,
+            "sheet": raw.sheet,
+            "header_line": raw.header_line,
+        },
+        "encoding": raw.encoding,
+        "delimiter": raw.delimiter,
+        "decimal_mark": formats.get("decimal_mark"),
+        "date_order": formats.get("date_order"),
+        "currency": formats.get("currency"),
         "rows_read": parsed.rows_read,
         "rows_accepted": parsed.rows_accepted,
         "rows_rejected": parsed.rows_rejected,
         "rejected_by_reason": parsed.rejected_by_reason,
+        "revenue_accepted": _money(parsed.accepted_revenue),
+        "revenue_rejected": _money(parsed.rejected_revenue),
+        "duplicate_lines": len(parsed.duplicates),
+        "lines_with_extra_cells": len(parsed.extra_cells),
         "missing_profit": parsed.missing_profit if has_profit else None,
         "unreadable_profit": len(parsed.unreadable_profit) if has_profit else None,
         "rounded_amounts": parsed.rounded_amounts,
         "lines_in_view": len(a.lines),
         "customers": conc.customers,
-        "total_revenue": _money(int(a.lines["revenue"].sum())),
+        "total_revenue": _money(int(revenue.sum())),
+        "gross_sales": _money(int(revenue[revenue > 0].sum())),
+        "returns": _money(int(revenue[revenue < 0].sum())),
+        "revenue_by_month": {m: _money(int(v)) for m, v in by_month.items()},
         "total_profit": _money(int(a.lines["profit"].sum())) if has_profit else None,
         "date_min": None if dates.empty else str(dates.min().date()),
         "date_max": None if dates.empty else str(dates.max().date()),

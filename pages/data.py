@@ -5,23 +5,19 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kadash.columns import FIELDS, REQUIRED_FIELDS, check_mapping
 from kadash.errors import KadashError
 from kadash.export import rejected_table
 from kadash.i18n import Translator, escape_markdown
 from kadash.parse import REJECT_REASONS
-from ui import state
-from ui.data import ParseSummary, View, set_mapping
-from ui.sidebar import forget_data_widgets
+from ui.data import ParseSummary, View
+from ui.source_forms import QUESTIONS, mapping_form, open_questions, reading_form
 from ui.widgets import LAZY_ROWS, download_csv, file_size, show_error, start_page
 
-_DELIMITERS = {
-    ",": "data.delim_comma",
-    ";": "data.delim_semicolon",
-    "\t": "data.delim_tab",
-    "|": "data.delim_pipe",
+_FORMATS = {
+    "csv": "data.format_csv",
+    "excel": "data.format_excel",
+    "parquet": "data.format_parquet",
 }
-_MAPPING_ERROR = "data.mapping_error"
 
 
 def _file_facts(t: Translator, view: View) -> None:
@@ -30,102 +26,57 @@ def _file_facts(t: Translator, view: View) -> None:
     st.caption(t("data.file_line", name=name, digest=source.digest[:16]))
     cols = st.columns(4, border=True)
     cols[0].metric(t("data.size"), file_size(t, source.size))
-    cols[1].metric(t("data.encoding"), t(f"encoding.{facts.encoding}"))
-    cols[2].metric(t("data.delimiter"), t(_DELIMITERS[facts.delimiter]))
+    cols[1].metric(t("data.format"), t(_FORMATS[facts.format]))
+    if facts.format == "csv":
+        cols[2].metric(t("data.encoding"), t(f"encoding.{facts.encoding}"))
+    elif facts.format == "excel":
+        cols[2].metric(t("data.sheet"), escape_markdown(facts.sheet or ""))
     cols[3].metric(t("data.columns"), t.number(facts.columns))
 
 
-def _apply_mapping(digest: str, header: tuple[str, ...]) -> None:
-    chosen = {f: st.session_state.get(f"data.map.{f}") or None for f in FIELDS}
-    try:
-        set_mapping(digest, check_mapping(chosen, header))
-    except KadashError as err:
-        st.session_state[_MAPPING_ERROR] = err
+def _kept_lines(t: Translator, key: str, frame: pd.DataFrame, value_key: str) -> None:
+    """Lines kept but reported: a note and their download."""
+    count = len(frame)
+    if not count:
         return
-    st.session_state[_MAPPING_ERROR] = None
-    forget_data_widgets()  # filters were on the old columns
-
-
-def _reset_mapping(digest: str) -> None:
-    set_mapping(digest, None)
-    st.session_state[_MAPPING_ERROR] = None
-    forget_data_widgets()
-
-
-def _mapping_form(t: Translator, view: View) -> None:
-    header = view.header()
-    current = view.chosen_mapping()
-    st.caption(t("data.mapping_caption"))
-    options = ["", *header]
-    with st.form("data.mapping", border=True):
-        cols = st.columns(5)
-        for i, field in enumerate(FIELDS):
-            key = f"data.map.{field}"
-            if st.session_state.get(key) not in (None, *options):
-                del st.session_state[key]  # drawn for another file
-            state.seed(key, current.get(field, ""))
-            label = t(f"field.{field}") + (" *" if field in REQUIRED_FIELDS else "")
-            cols[i % 5].selectbox(
-                label,
-                options,
-                key=key,
-                format_func=lambda c: c or t("data.not_used"),
-                help=t(f"field_help.{field}"),
-            )
-        st.form_submit_button(
-            t("data.apply_mapping"),
-            type="primary",
-            on_click=_apply_mapping,
-            args=(view.source.digest, header),
-        )
-    error = st.session_state.get(_MAPPING_ERROR)
-    if error is not None:
-        show_error(t, error)
-    st.button(
-        t("data.reset_mapping"),
-        on_click=_reset_mapping,
-        args=(view.source.digest,),
-        icon=":material/restart_alt:",
+    st.info(t.plural(f"data.{key}", count, n=t.number(count)), icon=":material/info:")
+    download_csv(
+        t.plural("data.download_lines", count, n=t.number(count)),
+        lambda: frame.set_axis([t("col.line"), t(value_key)], axis=1),
+        file_name=f"kadash-{key.replace('_', '-')}.csv",
+        key=f"data.download.{key}",
     )
 
 
 def _row_account(t: Translator, view: View, summary: ParseSummary) -> None:
     st.subheader(t("data.account_title"), anchor=False)
-    cols = st.columns(3, border=True)
+    cols = st.columns(5, border=True)
     cols[0].metric(t("data.rows_read"), t.number(summary.rows_read))
     cols[1].metric(t("data.rows_accepted"), t.number(summary.rows_accepted))
     cols[2].metric(t("data.rows_rejected"), t.number(summary.rows_rejected))
-    rejected, unreadable_profit = view.problems()
+    cols[3].metric(t("data.revenue_accepted"), t.money(summary.accepted_revenue, 2))
+    cols[4].metric(
+        t("data.revenue_rejected"),
+        t.money(summary.rejected_revenue, 2),
+        help=t("data.revenue_rejected_help"),
+    )
+    problems = view.problems()
     if summary.missing_profit:
-        st.info(
-            t.plural(
-                "data.missing_profit", summary.missing_profit, n=t.number(summary.missing_profit)
-            ),
-            icon=":material/info:",
-        )
-    if summary.unreadable_profit:
-        count, n = summary.unreadable_profit, t.number(summary.unreadable_profit)
-        st.warning(t.plural("data.unreadable_profit", count, n=n), icon=":material/warning:")
-        download_csv(
-            t.plural("data.download_unreadable_profit", count, n=n),
-            lambda: unreadable_profit.set_axis([t("col.line"), t("col.value")], axis=1),
-            file_name="kadash-unreadable-profit.csv",
-            key="data.download_unreadable_profit",
-        )
+        n = summary.missing_profit
+        st.info(t.plural("data.missing_profit", n, n=t.number(n)), icon=":material/info:")
+    _kept_lines(t, "unreadable_profit", problems.unreadable_profit, "col.value")
+    _kept_lines(t, "extra_cells", problems.extra_cells, "col.extra_cells")
+    _kept_lines(t, "duplicates", problems.duplicates, "col.first_line")
     if summary.rounded_amounts:
-        st.info(
-            t.plural("data.rounded", summary.rounded_amounts, n=t.number(summary.rounded_amounts)),
-            icon=":material/info:",
-        )
+        n = summary.rounded_amounts
+        st.info(t.plural("data.rounded", n, n=t.number(n)), icon=":material/info:")
     if not summary.rows_rejected:
         st.success(t("data.all_accepted"), icon=":material/check_circle:")
         return
     counts = summary.rejected_by_reason
     reasons = [r for r in REJECT_REASONS if counts[r]]
-    n = t.number(summary.rows_rejected)
-    st.warning(
-        t.plural("data.some_rejected", summary.rows_rejected, n=n), icon=":material/warning:"
-    )
+    n = summary.rows_rejected
+    st.warning(t.plural("data.some_rejected", n, n=t.number(n)), icon=":material/warning:")
     st.dataframe(
         pd.DataFrame(
             {
@@ -136,10 +87,10 @@ def _row_account(t: Translator, view: View, summary: ParseSummary) -> None:
         ),
         hide_index=True,
     )
-    table = rejected_table(rejected, t=t)
-    st.dataframe(table, hide_index=True, height=320, lazy=len(table) > LAZY_ROWS)
+    table = rejected_table(problems.rejected, t=t)
+    st.dataframe(table, hide_index=True, height=320 if n > 8 else "auto", lazy=n > LAZY_ROWS)
     download_csv(
-        t.plural("data.download_rejected", summary.rows_rejected, n=n),
+        t.plural("data.download_rejected", n, n=t.number(n)),
         lambda: table,
         file_name="kadash-rejected-lines.csv",
         key="data.download_rejected",
@@ -154,17 +105,24 @@ def render() -> None:
         _file_facts(t, view)
     except KadashError as err:  # the file cannot be read at all
         show_error(t, err)
+        with st.expander(t("data.reading_title"), expanded=True, icon=":material/tune:"):
+            reading_form(t, view)
         st.stop()
+    summary = None
     try:
         summary = view.summary()
-    except KadashError as err:  # mostly: a required column is not mapped
-        show_error(t, err)
-        summary = None
+    except KadashError as err:
+        if err.key in QUESTIONS:  # the file leaves a choice to the user
+            open_questions(t, view, err)
+        else:  # mostly: a required column is not mapped
+            show_error(t, err)
     if summary is not None:
         _row_account(t, view, summary)
+    with st.expander(t("data.reading_title"), icon=":material/tune:"):
+        reading_form(t, view)
     # Open when the columns need the user's attention; tucked away when they were recognised.
     with st.expander(t("data.mapping_title"), expanded=summary is None, icon=":material/edit:"):
-        _mapping_form(t, view)
+        mapping_form(t, view)
     with st.expander(t("data.preview_title"), expanded=summary is None, icon=":material/table:"):
         st.dataframe(view.facts().preview.rename_axis(t("col.line")), height=300)
 

@@ -33,7 +33,17 @@ def _kpis(t: Translator, ranked: pd.DataFrame, has_profit: bool) -> None:
         help=t("kpi.customers_help", lines=t.number(h.lines)),
     )
     cols[1].metric(
-        t("kpi.revenue"), t.money_short(h.revenue), help=t("kpi.exact", value=t.money(h.revenue, 2))
+        t("kpi.revenue"),
+        t.money_short(h.revenue),
+        delta=t("kpi.returns", returns=t.money_short(h.returns)) if h.returns else None,
+        delta_color="off",
+        delta_arrow="off",
+        help=t(
+            "kpi.revenue_help",
+            value=t.money(h.revenue, 2),
+            gross=t.money(h.gross_revenue, 2),
+            returns=t.money(h.returns, 2),
+        ),
     )
     if has_profit:
         cols[2].metric(

@@ -60,6 +60,13 @@ class TestReportJson:
             "unreadable_amount": 1,
         }
         assert out["unreadable_profit"] == 0
+        # How the file was read, and the money on either side of the line.
+        assert (out["encoding"], out["delimiter"], out["decimal_mark"]) == ("utf-8", ",", ".")
+        assert out["date_order"] is None
+        assert out["revenue_accepted"] == 980.0
+        assert out["revenue_rejected"] == 20.0  # blank id (10) + bad date (10); "abc" unknown
+        assert (out["gross_sales"], out["returns"]) == (1000.0, -20.0)
+        assert out["revenue_by_month"] == {"2024-01": 650.0, "2024-02": 300.0, "2024-03": 30.0}
         assert out["missing_profit"] == 1
         assert out["customers"] == 4
         assert out["total_revenue"] == 980.0
@@ -287,3 +294,31 @@ class TestOddFiles:
             "revenue": "Sales",
         }
         assert out["major_customers"][0]["customer_id"] == "Acme"
+
+
+class TestFormatFlags:
+    def test_decimal_mark_asked_then_given(self, capsys, tmp_path):
+        path = tmp_path / "eu.csv"
+        path.write_text("customer;date;amount\nA;2024-01-05;1.234\nB;2024-01-06;2.000\n", "utf-8")
+        assert main(["report", str(path)]) == 2
+        err = capsys.readouterr().err
+        assert "Choose the decimal mark" in err and "--decimal" in err and err.count("\n") == 1
+        assert _json(capsys, "report", str(path), "--decimal", ",")["total_revenue"] == 3234.0
+        assert _json(capsys, "report", str(path), "--decimal", ".")["total_revenue"] == 3.234
+
+    def test_date_order_asked_then_given(self, capsys, tmp_path):
+        path = tmp_path / "us.csv"
+        path.write_text("customer,date,amount\nA,01/02/2024,1\nB,03/04/2024,2\n", "utf-8")
+        assert main(["report", str(path)]) == 2
+        assert "--date-order" in capsys.readouterr().err
+        dmy = _json(capsys, "report", str(path), "--date-order", "dmy")
+        mdy = _json(capsys, "report", str(path), "--date-order", "mdy")
+        assert dmy["revenue_by_month"] == {"2024-02": 1.0, "2024-04": 2.0}
+        assert mdy["revenue_by_month"] == {"2024-01": 1.0, "2024-03": 2.0}
+        assert (dmy["date_order"], mdy["date_order"]) == ("dmy", "mdy")
+
+    def test_encoding_flag_and_detection(self, capsys, tmp_path):
+        path = tmp_path / "gbk.csv"
+        path.write_bytes('客户编号,日期,金额\nA,2024-01-05,"￥1,234.50"\n'.encode("gbk"))
+        out = _json(capsys, "report", str(path))
+        assert (out["encoding"], out["total_revenue"], out["currency"]) == ("gb18030", 1234.5, "¥")

@@ -54,6 +54,8 @@ class TestSummarizeCustomers:
         out = summarize_customers(TX)
         assert out["customer_id"].tolist() == ["00042", "B7"]
         assert out["revenue"].tolist() == [1800, 750]  # returns included, repeats counted
+        assert out["gross_revenue"].tolist() == [2000, 750]
+        assert out["returns"].tolist() == [-200, 0]
         assert out["profit"].tolist() == [550, 100]
         assert out["lines"].tolist() == [3, 2]
         assert out["orders"].tolist() == [2, 2]
@@ -145,6 +147,7 @@ class TestHeadline:
     def test_hand_worked(self):
         h = headline(summarize_customers(TX))
         assert (h.customers, h.lines, h.revenue, h.profit) == (2, 5, 2550, 650)
+        assert (h.gross_revenue, h.returns) == (2750, -200)
         assert h.margin == pytest.approx(650 / 2550)
         assert (h.first_date, h.last_date) == (
             pd.Timestamp("2024-01-05"),

@@ -615,3 +615,83 @@ def test_filters_in_force_are_named_on_the_page():
     assert any("Filtered: 2024-01-01" in c.value and "Region: West" in c.value for c in at.caption)
     _ok(at.switch_page("pages/tiers.py").run())
     assert any("Filtered:" in c.value for c in at.caption)
+
+
+# -- real exports: questions the file leaves open, encodings, workbooks, saved mappings -------
+def _upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.file_uploader(key="source.upload").upload(name, data)
+    return _ok(at.run())
+
+
+class TestRealExports:
+    def test_decimal_mark_is_asked(self):
+        at = _upload(
+            _app(), "eu.csv", b"customer;date;amount\nA;2024-01-05;1.234\nB;2024-01-06;2.000\n"
+        )
+        assert any("answer it on the Data page" in w.value for w in at.sidebar.warning)
+        _ok(at.switch_page("pages/data.py").run())
+        at.radio(key="data.ask.decimal").set_value(",")
+        _ok(at.run())
+        assert _metric(at, "Revenue accepted") == "3,234.00"
+        _ok(at.switch_page("pages/overview.py").run())
+        assert _metric(at, "Customers") == "2"
+
+    def test_date_order_is_asked(self):
+        at = _upload(_app(), "us.csv", b"customer,date,amount\nA,01/02/2024,1\nB,03/04/2024,2\n")
+        _ok(at.switch_page("pages/data.py").run())
+        assert at.radio(key="data.ask.date_order").value is None
+        at.radio(key="data.ask.date_order").set_value("mdy")
+        _ok(at.run())
+        _ok(at.switch_page("pages/overview.py").run())
+        period = next(m for m in at.metric if m.label == "Period covered")
+        assert period.delta == "2024-01-02 → 2024-03-04"
+
+    def test_encoding_can_be_changed(self):
+        data = "客戶編號,日期,金額\nA,2024-01-05,5\n".encode("cp950")
+        at = _upload(_app(), "tw.csv", data)
+        _ok(at.switch_page("pages/data.py").run())
+        assert _metric(at, "Encoding") == "Big5 (Traditional Chinese)"
+        at.selectbox(key="data.encoding").set_value("cp1252")
+        _ok(at.run())
+        # Read as Western text the header is no longer recognised: the mapping is asked for.
+        assert _metric(at, "Encoding") == "Windows-1252 (Western European)"
+        assert any("Choose a column for" in e for e in _errors(at))
+
+    def test_workbook_with_two_sheets(self):
+        import io
+
+        import xlsxwriter
+
+        buffer = io.BytesIO()
+        book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        notes = book.add_worksheet("Notes")
+        notes.write(0, 0, "read me")
+        sales = book.add_worksheet("Sales")
+        sales.write(0, 0, "Sales report 2024")  # a title block above the header
+        sales.write_row(2, 0, ["客戶編號", "日期", "金額"])
+        sales.write_row(3, 0, ["00042", "2024-01-05", 1234.5])
+        sales.write_row(4, 0, ["00043", "2024-01-06", 100])
+        sales.write_row(5, 0, ["合計", "", 1334.5])
+        book.close()
+        at = _upload(_app(), "sales.xlsx", buffer.getvalue())
+        _ok(at.switch_page("pages/data.py").run())
+        assert at.selectbox(key="data.sheet").options == ["Notes", "Sales"]
+        at.selectbox(key="data.sheet").set_value("Sales")
+        _ok(at.run())
+        assert (_metric(at, "Lines read"), _metric(at, "Accepted"), _metric(at, "Rejected")) == (
+            "3",
+            "2",
+            "1",
+        )
+        assert _metric(at, "Revenue accepted") == "1,334.50"
+        reasons = at.dataframe[0].value
+        assert reasons["Reason"].tolist() == ["A total line, not a customer's"]
+
+    def test_saved_mapping_maps_next_month_in_one_click(self):
+        data = b"a,b,c\nx,2024-01-01,5\ny,2024-01-02,7\n"
+        at = _upload(_app(), "odd.csv", data)
+        _ok(at.switch_page("pages/data.py").run())
+        mapping = b'{"customer_id": "a", "date": "b", "revenue": "c"}'
+        at.file_uploader(key="data.mapping_file").upload("m.json", mapping, "application/json")
+        _ok(at.run())
+        assert _metric(at, "Revenue accepted") == "12.00"

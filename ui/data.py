@@ -21,24 +21,30 @@ import streamlit as st
 from kadash.columns import FILTER_FIELDS, check_mapping, guess_mapping
 from kadash.concentration import rank_customers
 from kadash.customers import filter_options, filter_transactions, summarize_customers
-from kadash.load import RawTable, read_cells
+from kadash.load import RawTable, file_format, read_cells
 from kadash.parse import ParseResult, parse_transactions
 from kadash.settings import Settings
+from kadash.sheets import sheet_names
 
 __all__ = [
     "SAMPLE_PATH",
     "FileFacts",
     "ParseSummary",
+    "Problems",
+    "ReadOptions",
     "Source",
     "View",
     "current_source",
+    "read_options",
     "set_mapping",
+    "set_read_options",
 ]
 
 SAMPLE_PATH = Path(__file__).resolve().parent.parent / "data" / "sample" / "transactions.csv"
 UPLOAD_KEY = "source.upload"
 _DIGESTS = "kadash.digests"
 _MAPPINGS = "kadash.mappings"
+_OPTIONS = "kadash.read_options"
 
 
 @dataclass(frozen=True)
@@ -80,49 +86,115 @@ def set_mapping(digest: str, mapping: dict[str, str] | None) -> None:
         mappings[digest] = dict(mapping)
 
 
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read a file, where the user chose (``None``: detect / infer)."""
+
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    decimal: str | None = None
+    date_order: str | None = None
+
+    @property
+    def read_key(self) -> tuple[str | None, str | None, str | None]:
+        return self.encoding, self.delimiter, self.sheet
+
+    @property
+    def parse_key(self) -> tuple[str | None, str | None]:
+        return self.decimal, self.date_order
+
+
+def read_options(digest: str) -> ReadOptions:
+    return st.session_state.get(_OPTIONS, {}).get(digest, ReadOptions())
+
+
+def set_read_options(digest: str, options: ReadOptions) -> None:
+    st.session_state.setdefault(_OPTIONS, {})[digest] = options
+
+
 def _key(mapping: dict[str, str]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(mapping.items()))
 
 
 # Each cached step returns a copy on every hit, so small results (header, counts, options)
 # get their own entries: a rerun never copies the big tables just to read a few numbers.
+# Keys: the file's digest, then what the step depends on (reading options, mapping, parsing
+# options, filters, basis); the bytes themselves are never hashed.
+Read = tuple[str | None, str | None, str | None]
+Parse = tuple[str | None, str | None]
+Mapping_ = tuple[tuple[str, str], ...]
+
+
 @st.cache_data(max_entries=4, show_spinner=False)
-def _cells(digest: str, _data: bytes) -> RawTable:
-    return read_cells(_data)
+def _cells(digest: str, read: Read, _data: bytes) -> RawTable:
+    encoding, delimiter, sheet = read
+    return read_cells(_data, encoding=encoding, delimiter=delimiter, sheet=sheet)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _header(digest: str, _data: bytes) -> tuple[str, ...]:
-    return _cells(digest, _data).header
+def _header(digest: str, read: Read, _data: bytes) -> tuple[str, ...]:
+    return _cells(digest, read, _data).header
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def _parsed(digest: str, mapping: tuple[tuple[str, str], ...], _data: bytes) -> ParseResult:
-    return parse_transactions(_cells(digest, _data), dict(mapping))
+def _parsed(digest: str, read: Read, mapping: Mapping_, parse: Parse, _data: bytes) -> ParseResult:
+    decimal, date_order = parse
+    raw = _cells(digest, read, _data)
+    return parse_transactions(raw, dict(mapping), decimal=decimal, date_order=date_order)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _shape(digest: str, _data: bytes) -> tuple[str, tuple[str, ...]]:
+    fmt = file_format(_data)
+    return fmt, sheet_names(_data) if fmt == "excel" else ()
 
 
 @dataclass(frozen=True)
 class FileFacts:
     """How the file was read, and its first rows as text (for the Data page)."""
 
-    encoding: str
-    delimiter: str
+    format: str
+    encoding: str | None
+    delimiter: str | None
+    sheet: str | None
+    sheets: tuple[str, ...]
+    header_line: int
     columns: int
     preview: pd.DataFrame
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _facts(digest: str, _data: bytes) -> FileFacts:
-    raw = _cells(digest, _data)
-    return FileFacts(raw.encoding, raw.delimiter, len(raw.header), raw.cells.head(100))
+def _facts(digest: str, read: Read, _data: bytes) -> FileFacts:
+    raw = _cells(digest, read, _data)
+    return FileFacts(
+        format=raw.format,
+        encoding=raw.encoding,
+        delimiter=raw.delimiter,
+        sheet=raw.sheet,
+        sheets=raw.sheets,
+        header_line=raw.header_line,
+        columns=len(raw.header),
+        preview=raw.cells.head(100),
+    )
+
+
+@dataclass(frozen=True)
+class Problems:
+    """The lines to show on the Data page: rejected, and kept but reported."""
+
+    rejected: pd.DataFrame
+    unreadable_profit: pd.DataFrame
+    extra_cells: pd.DataFrame
+    duplicates: pd.DataFrame
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _problems(
-    digest: str, mapping: tuple[tuple[str, str], ...], _data: bytes
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    parsed = _parsed(digest, mapping, _data)
-    return parsed.rejected, parsed.unreadable_profit
+def _problems(digest: str, read: Read, mapping: Mapping_, parse: Parse, _data: bytes) -> Problems:
+    parsed = _parsed(digest, read, mapping, parse, _data)
+    return Problems(
+        parsed.rejected, parsed.unreadable_profit, parsed.extra_cells, parsed.duplicates
+    )
 
 
 @dataclass(frozen=True)
@@ -133,28 +205,40 @@ class ParseSummary:
     rows_accepted: int
     rows_rejected: int
     rejected_by_reason: dict[str, int]
+    accepted_revenue: int
+    rejected_revenue: int
     missing_profit: int
     unreadable_profit: int
+    extra_cells: int
+    duplicates: int
     rounded_amounts: int
     has_profit: bool
+    formats: dict[str, object]
     date_min: object
     date_max: object
     options: dict[str, list[str]]
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _summary(digest: str, mapping: tuple[tuple[str, str], ...], _data: bytes) -> ParseSummary:
-    parsed = _parsed(digest, mapping, _data)
+def _summary(
+    digest: str, read: Read, mapping: Mapping_, parse: Parse, _data: bytes
+) -> ParseSummary:
+    parsed = _parsed(digest, read, mapping, parse, _data)
     tx = parsed.transactions
     return ParseSummary(
         rows_read=parsed.rows_read,
         rows_accepted=parsed.rows_accepted,
         rows_rejected=parsed.rows_rejected,
         rejected_by_reason=parsed.rejected_by_reason,
+        accepted_revenue=parsed.accepted_revenue,
+        rejected_revenue=parsed.rejected_revenue,
         missing_profit=parsed.missing_profit,
         unreadable_profit=len(parsed.unreadable_profit),
+        extra_cells=len(parsed.extra_cells),
+        duplicates=len(parsed.duplicates),
         rounded_amounts=parsed.rounded_amounts,
         has_profit=parsed.has_profit,
+        formats=dict(parsed.formats),
         date_min=tx["date"].min() if len(tx) else None,
         date_max=tx["date"].max() if len(tx) else None,
         options={f: filter_options(tx, f) for f in FILTER_FIELDS if f in tx.columns},
@@ -162,8 +246,16 @@ def _summary(digest: str, mapping: tuple[tuple[str, str], ...], _data: bytes) ->
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _lines(digest: str, mapping: tuple, filters: str, _data: bytes, _s: Settings) -> pd.DataFrame:
-    tx = _parsed(digest, mapping, _data).transactions
+def _lines(
+    digest: str,
+    read: Read,
+    mapping: Mapping_,
+    parse: Parse,
+    filters: str,
+    _data: bytes,
+    _s: Settings,
+) -> pd.DataFrame:
+    tx = _parsed(digest, read, mapping, parse, _data).transactions
     return filter_transactions(
         tx, date_from=_s.date_from, date_to=_s.date_to, include=_s.filter_map
     )
@@ -171,9 +263,16 @@ def _lines(digest: str, mapping: tuple, filters: str, _data: bytes, _s: Settings
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _ranked(
-    digest: str, mapping: tuple, filters: str, basis: str, _data: bytes, _s: Settings
+    digest: str,
+    read: Read,
+    mapping: Mapping_,
+    parse: Parse,
+    filters: str,
+    basis: str,
+    _data: bytes,
+    _s: Settings,
 ) -> pd.DataFrame:
-    lines = _lines(digest, mapping, filters, _data, _s)
+    lines = _lines(digest, read, mapping, parse, filters, _data, _s)
     return rank_customers(summarize_customers(lines), basis)
 
 
@@ -183,24 +282,37 @@ def _filters_key(settings: Settings) -> str:
 
 @dataclass(frozen=True)
 class View:
-    """What a page works on: one source, its mapping and the settings.
+    """What a page works on: one source, how it is read and mapped, and the settings.
 
     Each method is a cached step and raises :class:`~kadash.errors.KadashError` when the data
-    cannot be used (unreadable file, a required column not mapped).
+    cannot be used (unreadable file, a required column not mapped, a decimal mark or date
+    order the file does not decide).
     """
 
     source: Source
     settings: Settings
 
     @property
-    def _args(self) -> tuple[str, tuple[tuple[str, str], ...]]:
-        return self.source.digest, _key(self.mapping())
+    def options(self) -> ReadOptions:
+        return read_options(self.source.digest)
+
+    @property
+    def _read(self) -> Read:
+        return self.options.read_key
+
+    @property
+    def _args(self) -> tuple[str, Read, Mapping_, Parse]:
+        return self.source.digest, self._read, _key(self.mapping()), self.options.parse_key
 
     def header(self) -> tuple[str, ...]:
-        return _header(self.source.digest, self.source.data)
+        return _header(self.source.digest, self._read, self.source.data)
 
     def facts(self) -> FileFacts:
-        return _facts(self.source.digest, self.source.data)
+        return _facts(self.source.digest, self._read, self.source.data)
+
+    def shape(self) -> tuple[str, tuple[str, ...]]:
+        """The file's format and, for a workbook, its sheets (even if one cannot be read)."""
+        return _shape(self.source.digest, self.source.data)
 
     def guessed_mapping(self) -> dict[str, str]:
         return guess_mapping(self.header())
@@ -217,8 +329,7 @@ class View:
     def summary(self) -> ParseSummary:
         return _summary(*self._args, self.source.data)
 
-    def problems(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Rejected lines, and accepted lines whose gross profit could not be read."""
+    def problems(self) -> Problems:
         return _problems(*self._args, self.source.data)
 
     def lines(self) -> pd.DataFrame:

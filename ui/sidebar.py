@@ -130,7 +130,7 @@ def render_sidebar(t: Translator) -> None:
         st.subheader(t("source.title"), anchor=False)
         st.file_uploader(
             t("source.upload"),
-            type=["csv", "txt", "tsv"],
+            type=["csv", "txt", "tsv", "xlsx", "xls", "parquet"],
             key=UPLOAD_KEY,
             help=t("source.upload_help"),
         )
@@ -142,11 +142,13 @@ def render_sidebar(t: Translator) -> None:
         st.caption(t("source.using", name=name, size=file_size(t, source.size)))
         view = View(source, state.get_settings())
         try:
-            with st.spinner(t("source.reading")):
+            with st.spinner(t("source.reading", size=file_size(t, source.size))):
                 summary = view.summary()
         except KadashError as err:
-            if err.key.startswith("error.mapping"):  # the page says which and how
-                st.warning(t("source.mapping_needed"), icon=":material/edit:")
+            if err.key.startswith(("error.mapping", "error.decimal", "error.date_order")):
+                # The Data page says which and how.
+                needed = "mapping_needed" if err.key.startswith("error.mapping") else "question"
+                st.warning(t(f"source.{needed}"), icon=":material/edit:")
                 st.page_link("pages/data.py", label=t("data.fix_link"), icon=":material/build:")
             else:
                 show_error(t, err)
