@@ -59,6 +59,7 @@ _VALID = {
 # decimals, no grouping, "." as decimal mark.
 _PLAIN = r"^[+-]?(?:\d{1,14}(?:\.\d{0,4})?|\.\d{1,4})$"
 _DECIMAL = pa.decimal128(18, MONEY_DECIMALS)
+_GROUP_LIKE_DOT = r"^[-+]?[1-9][0-9]{0,2}\.[0-9]{3}$"
 # 14 integer digits keep |amount| · 10^4 below 2^63 with room for sums.
 _MAX_INT_DIGITS = 14
 _CANONICAL = r"^(?P<sign>[-]?)(?P<int>[0-9]*)(?:\.(?P<frac>[0-9]*))?(?:E(?P<exp>[-+]?[0-9]+))?$"
@@ -163,8 +164,11 @@ def parse_amounts(
     n = len(text)
     plain = flag(pc.match_substring_regex(text, _PLAIN))
     if plain.all() and decimal != ",":
-        # The usual case: plain numbers. One exact cast, unless "1.234" might mean 1234.
-        dot, _, ambiguous = decimal_evidence(text)
+        # The usual case: plain numbers. One exact cast, unless "1.234" might mean 1234 (a
+        # point with three digits after one to three, the only shape that says nothing).
+        dotted = flag(pc.match_substring(text, "."))
+        ambiguous = flag(pc.match_substring_regex(text, _GROUP_LIKE_DOT))
+        dot = dotted & ~ambiguous
         if decimal == "." or dot.any() or not ambiguous.any():
             mark = "." if (dot.any() or decimal == ".") else None
             return ParsedAmounts(

@@ -7,11 +7,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["as_arrow", "digits_to_int", "flag", "normalized", "pick"]
+__all__ = ["arrow_text", "as_arrow", "digits_to_int", "flag", "normalized", "pick"]
 
 
-def as_arrow(values: pd.Series | list[str] | np.ndarray | pa.Array) -> pa.Array:
-    """Cell texts as one Arrow string array, trimmed, nulls as ""."""
+def arrow_text(values: pd.Series | list[str] | np.ndarray | pa.Array) -> pa.Array:
+    """Cell texts as one Arrow string array, exactly as they are (nulls as "")."""
     arr = (
         values
         if isinstance(values, pa.Array)
@@ -19,7 +19,12 @@ def as_arrow(values: pd.Series | list[str] | np.ndarray | pa.Array) -> pa.Array:
     )
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
-    return pc.fill_null(pc.utf8_trim_whitespace(arr), "")
+    return pc.fill_null(arr, "")
+
+
+def as_arrow(values: pd.Series | list[str] | np.ndarray | pa.Array) -> pa.Array:
+    """Cell texts as one Arrow string array, trimmed, nulls as ""."""
+    return pc.utf8_trim_whitespace(arrow_text(values))
 
 
 def normalized(text: pa.Array) -> pa.Array:

@@ -94,7 +94,9 @@ def parse_dates(
     """
     if order not in (None, *DATE_ORDERS):
         raise KadashError("error.settings_value", name="date order", value=order)
-    text = pc.utf8_normalize(as_arrow(values), form="NFKC")
+    text = as_arrow(values)
+    if not flag(pc.string_is_ascii(text)).all():  # full-width digits, 年月日 …
+        text = pc.utf8_normalize(text, form="NFKC")
     n = len(text)
     days = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
     ok = np.zeros(n, dtype=bool)

@@ -27,7 +27,7 @@ from kadash.encodings import detect_encoding
 from kadash.errors import KadashError
 from kadash.sheets import OLE2_MAGIC, PARQUET_MAGIC, ZIP_MAGIC, excel_rows, parquet_columns
 
-__all__ = ["DELIMITERS", "LoadError", "RawTable", "read_cells", "sniff_delimiter"]
+__all__ = ["DELIMITERS", "LoadError", "RawTable", "file_format", "read_cells", "sniff_delimiter"]
 
 DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
 _BOM = b"\xef\xbb\xbf"
@@ -279,12 +279,21 @@ def read_cells(
     """
     try:
         return _read(data, encoding=encoding, delimiter=delimiter, sheet=sheet)
-    except KadashError:
+    except LoadError:
         raise
+    except KadashError as err:  # the workbook reader's (kadash.sheets cannot import LoadError)
+        raise LoadError(err.key, **err.params) from None
     except (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError):
         raise
     except BaseException as err:  # e.g. a Rust parser's panic, which is no Exception
         raise LoadError("error.corrupt", detail=f"{type(err).__name__}: {err}"[:200]) from None
+
+
+def file_format(data: bytes) -> str:
+    """``"excel"``, ``"parquet"`` or ``"csv"`` (any other text), told by the first bytes."""
+    if data.startswith((ZIP_MAGIC, OLE2_MAGIC)):
+        return "excel"
+    return "parquet" if data.startswith(PARQUET_MAGIC) else "csv"
 
 
 def _read(
@@ -292,10 +301,10 @@ def _read(
 ) -> RawTable:
     if not data.strip():
         raise LoadError("error.empty_file")
-    if data.startswith((ZIP_MAGIC, OLE2_MAGIC)):
+    if file_format(data) == "excel":
         rows, first_row, name, names = excel_rows(data, sheet)
         return _from_rows(rows, first_row, format="excel", sheet=name, sheets=names)
-    if data.startswith(PARQUET_MAGIC):
+    if file_format(data) == "parquet":
         header, columns = parquet_columns(data)
         names = _unique_names([h.strip() for h in header])
         frame = pd.DataFrame(

@@ -16,8 +16,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from kadash.amounts import ParsedAmounts, parse_amounts
+from kadash.cells import arrow_text, flag
 from kadash.columns import FIELDS, check_mapping, normalize_header
 from kadash.dates import ParsedDates, parse_dates
 from kadash.exact import check_sum_fits
@@ -36,8 +39,8 @@ REJECT_REASONS: tuple[str, ...] = (
 )
 #: A cell that marks a total row: Total, Grand total, Subtotal, Sum, 合計, 總計, 总计, 小計…
 TOTAL_CELL = (
-    r"(?i)^[\s:：*]*(?:(?:grand|sub)[\s_-]*)?totals?[\s:：*]*$"
-    r"|^[\s:：*]*(?:sum|合計|合计|總計|总计|小計|小计|總和|总和|共計|共计)[\s:：*]*$"
+    r"^[\s:：*]*(?:(?:grand|sub)[\s_-]*totals?|totals?|sum"
+    r"|合計|合计|總計|总计|小計|小计|總和|总和|共計|共计)[\s:：*]*$"
 )
 
 
@@ -218,7 +221,15 @@ def parse_transactions(
         extra_cells=pd.DataFrame(
             {"line": extra.index.to_numpy(dtype=np.int64), "value": extra.to_numpy()}
         ),
-        duplicates=_duplicates(cells, accepted),
+        duplicates=_duplicates(
+            cells,
+            accepted,
+            (
+                pd.factorize(stripped["customer_id"])[0],
+                dates.dates.view(np.int64),
+                revenue.minor,
+            ),
+        ),
         rejected_revenue=int(revenue.minor[~accepted & revenue.ok].sum()),
         formats={
             "decimal_mark": revenue.decimal_mark,
@@ -257,21 +268,40 @@ def _parse_where(
 
 
 def _repeated_header(stripped: dict[str, pd.Series], mapping: Mapping[str, str]) -> np.ndarray:
-    """Lines whose customer, date and amount cells repeat the header (files joined end to end)."""
+    """Lines whose date, amount and customer cells repeat the header (files joined end to end).
+
+    The date column goes first: almost no line survives it, so the others see few cells."""
     hit = np.ones(len(stripped["customer_id"]), dtype=bool)
-    for name in ("customer_id", "date", "revenue"):
-        target = normalize_header(mapping[name])
-        cells = stripped[name]
-        # Cheap first test on the raw text; normalise only the few candidate cells.
-        candidate = (cells.str.len() <= len(mapping[name]) + 8).to_numpy()
-        hit &= candidate
+    for name in ("date", "revenue", "customer_id"):
         rows = np.flatnonzero(hit)
-        hit[rows] = [normalize_header(c) == target for c in cells.iloc[rows]]
+        if not len(rows):
+            break
+        cells = stripped[name] if len(rows) == len(hit) else stripped[name].iloc[rows]
+        target = normalize_header(mapping[name])
+        # Cheap vectorised tests first: a name without digits rules out nearly every date and
+        # amount; then the same letters in any case or spacing; the exact test last.
+        text = arrow_text(cells)
+        keep = np.ones(len(text), dtype=bool)
+        if not any(ch.isdigit() for ch in target):
+            keep = ~flag(pc.match_substring_regex(text, r"[0-9]"))
+        if keep.any():
+            some = np.flatnonzero(keep)
+            folded = pc.utf8_lower(pc.take(text, pa.array(some)))
+            bare = pc.replace_substring_regex(folded, r"[^\p{L}\p{N}]+", "")
+            keep[some] = flag(pc.equal(bare, target))
+            keep[keep] = [normalize_header(c) == target for c in cells[keep]]
+        hit[rows] = keep
     return hit
 
 
 def _is_total(series: pd.Series) -> np.ndarray:
-    return np.array(series.str.fullmatch(TOTAL_CELL).fillna(False), dtype=bool)  # writable
+    """Cells that say "Total" (合計…). Only short cells are looked at by the pattern."""
+    short = (series.str.len() <= 16).to_numpy(dtype=bool, na_value=False)
+    total = np.zeros(len(series), dtype=bool)
+    if short.any():
+        text = arrow_text(series[short])
+        total[short] = flag(pc.match_substring_regex(text, TOTAL_CELL, ignore_case=True))
+    return total
 
 
 def _total_row(stripped: dict[str, pd.Series], cells: pd.DataFrame) -> np.ndarray:
@@ -286,17 +316,31 @@ def _total_row(stripped: dict[str, pd.Series], cells: pd.DataFrame) -> np.ndarra
     return total
 
 
-def _duplicates(cells: pd.DataFrame, accepted: np.ndarray) -> pd.DataFrame:
-    """Accepted lines whose every cell equals an earlier accepted line's: kept, reported."""
-    kept = cells[accepted]
+def _duplicates(
+    cells: pd.DataFrame, accepted: np.ndarray, keys: tuple[np.ndarray, ...]
+) -> pd.DataFrame:
+    """Accepted lines whose every cell equals an earlier accepted line's: kept, reported.
+
+    ``keys`` (customer, date and amount of every line, as numbers) find the candidates
+    cheaply; only those have all their cells compared."""
+    candidates = accepted.copy()
+    candidates[accepted] = (
+        pd.DataFrame({i: k[accepted] for i, k in enumerate(keys)}).duplicated(keep=False).to_numpy()
+    )
+    kept = cells[candidates]
     if kept.empty:
         return _empty_lines()
-    hashes = pd.util.hash_pandas_object(kept, index=False).to_numpy()
-    repeat = pd.Series(hashes).duplicated(keep="first").to_numpy()
-    first_line = pd.Series(kept.index.to_numpy()).groupby(hashes).transform("first").to_numpy()
-    return pd.DataFrame(
-        {"line": kept.index.to_numpy(dtype=np.int64)[repeat], "value": first_line[repeat]}
-    )
+    # One text per line (cells joined by a separator no cell holds), then Arrow's hashing.
+    columns = [arrow_text(kept[c]) for c in kept.columns]
+    joined = pc.binary_join_element_wise(*columns, "\x1f")
+    codes = pc.dictionary_encode(joined).indices.to_numpy(zero_copy_only=False)
+    _, first = np.unique(codes, return_index=True)  # first position of each distinct line
+    first_of = np.empty(codes.max() + 1, dtype=np.int64)
+    first_of[codes[first]] = first
+    repeat = np.ones(len(codes), dtype=bool)
+    repeat[first] = False
+    lines = kept.index.to_numpy(dtype=np.int64)
+    return pd.DataFrame({"line": lines[repeat], "value": lines[first_of[codes[repeat]]]})
 
 
 def _kept_rows(series: pd.Series, mask: np.ndarray) -> pd.Series:

@@ -18,7 +18,14 @@ import pyarrow.parquet as pq
 
 from kadash.errors import KadashError
 
-__all__ = ["OLE2_MAGIC", "PARQUET_MAGIC", "ZIP_MAGIC", "excel_rows", "parquet_columns"]
+__all__ = [
+    "OLE2_MAGIC",
+    "PARQUET_MAGIC",
+    "ZIP_MAGIC",
+    "excel_rows",
+    "parquet_columns",
+    "sheet_names",
+]
 
 ZIP_MAGIC = b"PK\x03\x04"  # .xlsx (and other Office Open XML)
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and any encrypted Office file
@@ -84,13 +91,27 @@ def excel_rows(
     return texts, first_row, chosen, names
 
 
+def sheet_names(data: bytes) -> tuple[str, ...]:
+    """The sheets of a workbook (empty if it cannot be opened)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        return tuple(CalamineWorkbook.from_filelike(io.BytesIO(data)).sheet_names)
+    except BaseException:  # a damaged workbook: reading it says what is wrong
+        return ()
+
+
 def parquet_columns(data: bytes) -> tuple[list[str], list[pa.Array]]:
-    """Column names and each column cast to text (dates ISO, numbers exact, nulls empty)."""
+    """Column names and each column cast to text (dates ISO, timestamps in their own time zone
+    to the second, numbers exact, nulls empty)."""
     table = pq.read_table(io.BytesIO(data))
     texts = []
     for column in table.columns:
         if pa.types.is_timestamp(column.type):
-            column = pc.cast(column, pa.timestamp("s"))
+            # Floor first: a safe cast refuses to drop sub-second digits. Keep the time zone, so
+            # the text is the local time of day the file records (a bare cast would give UTC).
+            column = pc.floor_temporal(column, unit="second")
+            column = pc.cast(column, pa.timestamp("s", tz=column.type.tz))
             text = pc.strftime(column, format="%Y-%m-%d %H:%M:%S")
             text = pc.replace_substring_regex(text, r" 00:00:00$", "")
         elif pa.types.is_date(column.type):
