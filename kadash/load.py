@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
-from kadash.columns import find_header_row
+from kadash.columns import find_header_row, recognised_fields
 from kadash.encodings import detect_encoding
 from kadash.errors import KadashError
 from kadash.sheets import OLE2_MAGIC, PARQUET_MAGIC, ZIP_MAGIC, excel_rows, parquet_columns
@@ -81,12 +81,18 @@ class RawTable:
 
 
 def sniff_delimiter(sample: str) -> str:
-    """Pick the delimiter from the first line of the file.
+    """Pick the delimiter from the header line.
 
-    The candidate (``,`` ``;`` tab ``|``) occurring most often outside double quotes in the
-    header line wins; a tie goes to the earlier candidate in :data:`DELIMITERS`.
+    The header line is found as :func:`~kadash.columns.find_header_row` finds it, so a title
+    block above it (whose lines may hold no delimiter, or another) does not decide: the first
+    of the first 30 lines naming the most of our fields (at least two, under any candidate
+    delimiter), else the first line. The candidate (``,`` ``;`` tab ``|``) occurring most often
+    outside double quotes in the header line wins; a tie goes to the earlier candidate in
+    :data:`DELIMITERS`.
     """
-    first = sample.split("\n", 1)[0]
+    lines = sample.split("\n", _HEADER_SEARCH)[:_HEADER_SEARCH]
+    scores = [recognised_fields(line) for line in lines]
+    first = lines[scores.index(max(scores))] if max(scores) >= 2 else lines[0]
     outside, quoted = [], False
     for ch in first:
         if ch == '"':
@@ -159,12 +165,6 @@ def _read_fast(
     Simple means: every physical line after the header (on ``header_line``) is one record with
     exactly the header's number of cells, so record i is spreadsheet line header_line + 1 + i.
     """
-    skipped: list[int] = []
-
-    def on_invalid(_row: object) -> str:
-        skipped.append(1)
-        return "skip"
-
     try:
         table = pa_csv.read_csv(
             io.BytesIO(data),
@@ -176,7 +176,6 @@ def _read_fast(
                 # check below can no longer see it.
                 newlines_in_values=True,
                 ignore_empty_lines=True,
-                invalid_row_handler=on_invalid,
             ),
             convert_options=pa_csv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()),
@@ -188,7 +187,9 @@ def _read_fast(
         return None
     physical_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     lone_cr = data.count(b"\r") != data.count(b"\r\n")
-    if skipped or lone_cr or table.num_rows != physical_lines - header_line:
+    # (A row with the wrong number of cells makes pyarrow raise at once: the exact reader
+    # takes over, without a Python callback per bad row.)
+    if lone_cr or table.num_rows != physical_lines - header_line:
         return None
     frame = table.to_pandas(types_mapper=lambda _t: pd.StringDtype("pyarrow", na_value=np.nan))
     first = header_line + 1
@@ -334,7 +335,7 @@ def _from_rows(rows: list[list[str]], first_row: int, **facts: object) -> RawTab
     header_line = first_row + at
     frame = _frame(names, rows[at + 1 :], header_line + 1)
     frame = _drop_trailing_blank_rows(frame, pd.Series([], dtype="str"))
-    _check_columns(names, None)
+    _check_columns(names, None, facts.get("sheet"))
     return RawTable(
         cells=frame,
         header=tuple(names),
@@ -345,10 +346,14 @@ def _from_rows(rows: list[list[str]], first_row: int, **facts: object) -> RawTab
     )
 
 
-def _check_columns(names: list[str], delimiter: str | None) -> None:
-    if len(names) == 1:
-        shown = {None: "", ",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}[delimiter]
-        raise LoadError("error.single_column", column=names[0], delimiter=shown)
+def _check_columns(names: list[str], delimiter: str | None, sheet: str | None = None) -> None:
+    """A transactions table needs several columns: one means the wrong delimiter or sheet."""
+    if len(names) != 1:
+        return
+    if delimiter is None:
+        raise LoadError("error.single_column_sheet", column=names[0], sheet=sheet or "")
+    shown = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}[delimiter]
+    raise LoadError("error.single_column", column=names[0], delimiter=shown)
 
 
 def _read_text(data: bytes, *, encoding: str | None, delimiter: str | None) -> RawTable:

@@ -330,9 +330,14 @@ def _duplicates(
     kept = cells[candidates]
     if kept.empty:
         return _empty_lines()
-    # One text per line (cells joined by a separator no cell holds), then Arrow's hashing.
-    columns = [arrow_text(kept[c]) for c in kept.columns]
-    joined = pc.binary_join_element_wise(*columns, "\x1f")
+    # One text per line, then Arrow's hashing. Each cell is prefixed with its length in bytes
+    # ("3:abc"), so no cell's content can pass for a boundary between cells.
+    columns = []
+    for c in kept.columns:
+        text = arrow_text(kept[c])
+        length = pc.cast(pc.binary_length(text), pa.string())
+        columns.append(pc.binary_join_element_wise(length, text, ":"))
+    joined = pc.binary_join_element_wise(*columns, "")
     codes = pc.dictionary_encode(joined).indices.to_numpy(zero_copy_only=False)
     _, first = np.unique(codes, return_index=True)  # first position of each distinct line
     first_of = np.empty(codes.max() + 1, dtype=np.int64)
@@ -359,10 +364,11 @@ def _rejected_frame(
     ``reason`` and ``column`` are aligned with the rejected lines (``mask`` is true).
     """
     cells = raw.cells[mask]
-    value = [
-        "" if col == "" else cells.at[line, col]
-        for line, col in zip(cells.index, column, strict=True)
-    ]
+    # The cell at fault, taken column by column (not one lookup per line).
+    value = np.full(len(cells), "", dtype=object)
+    for name in set(column) - {""}:
+        where = column == name
+        value[where] = cells[name].to_numpy(dtype=object)[where]
     extra = raw.overflow.reindex(cells.index).fillna("").to_numpy(dtype=object)
     front = pd.DataFrame(
         {
