@@ -305,11 +305,12 @@ def _is_total(series: pd.Series) -> np.ndarray:
 
 
 def _total_row(stripped: dict[str, pd.Series], cells: pd.DataFrame) -> np.ndarray:
-    """Total lines: the customer id says "Total" (合計…), or it is blank and another cell does.
-    (A customer merely named "Total" keeps its lines: its id is not a total word.)"""
+    """Total lines: the customer id says "Total" (合計…), or another cell does on a line with
+    no customer id or no date. (A customer merely named "Total" keeps its lines: they have an
+    id and a date.)"""
     ids = stripped["customer_id"]
     total = _is_total(ids)
-    blank = np.flatnonzero((ids == "").to_numpy())
+    blank = np.flatnonzero(((ids == "") | (stripped["date"] == "")).to_numpy())
     if len(blank):
         some = cells.iloc[blank]
         total[blank] = np.logical_or.reduce([_is_total(some[c]) for c in some.columns])

@@ -28,7 +28,11 @@ def _file_facts(t: Translator, view: View) -> None:
     cols[0].metric(t("data.size"), file_size(t, source.size))
     cols[1].metric(t("data.format"), t(_FORMATS[facts.format]))
     if facts.format == "csv":
-        cols[2].metric(t("data.encoding"), t(f"encoding.{facts.encoding}"))
+        cols[2].metric(
+            t("data.encoding"),
+            t(f"encoding_short.{facts.encoding}"),
+            help=t(f"encoding.{facts.encoding}"),
+        )
     elif facts.format == "excel":
         cols[2].metric(t("data.sheet"), escape_markdown(facts.sheet or ""))
     cols[3].metric(t("data.columns"), t.number(facts.columns))

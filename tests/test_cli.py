@@ -322,3 +322,40 @@ class TestFormatFlags:
         path.write_bytes('客户编号,日期,金额\nA,2024-01-05,"￥1,234.50"\n'.encode("gbk"))
         out = _json(capsys, "report", str(path))
         assert (out["encoding"], out["total_revenue"], out["currency"]) == ("gb18030", 1234.5, "¥")
+
+
+class TestBadFiles:
+    @pytest.mark.parametrize(
+        ("data", "message"),
+        [
+            (b"", "The file is empty"),
+            (bytes(range(256)) * 4, "not a text table"),
+            (b"just one column\nx\ny\n", "Only one column was found"),
+            (b"PK\x03\x04garbage", "cannot be read as a table"),
+            (b"customer,date,amount\n", "no usable lines (0 read, 0 rejected)"),
+        ],
+        ids=["empty", "binary", "single-column", "broken-zip", "header-only"],
+    )
+    def test_one_line_and_exit_2(self, capsys, tmp_path, data, message):
+        path = tmp_path / "bad.csv"
+        path.write_bytes(data)
+        assert main(["report", str(path), "--json"]) == 2
+        err = capsys.readouterr().err
+        assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+    def test_password_protected_workbook(self, capsys, tmp_path):
+        import io
+
+        import xlsxwriter
+        from msoffcrypto.format.ooxml import OOXMLFile
+
+        plain = io.BytesIO()
+        book = xlsxwriter.Workbook(plain, {"in_memory": True})
+        book.add_worksheet().write_row(0, 0, ["customer", "date", "amount"])
+        book.close()
+        locked = io.BytesIO()
+        OOXMLFile(io.BytesIO(plain.getvalue())).encrypt("secret", locked)
+        path = tmp_path / "locked.xlsx"
+        path.write_bytes(locked.getvalue())
+        assert main(["report", str(path)]) == 2
+        assert "protected by a password" in capsys.readouterr().err

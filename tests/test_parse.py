@@ -619,3 +619,17 @@ class TestParseTransactionsErrors:
         with pytest.raises(KadashError, match="No column chosen for: date") as info:
             parse_transactions(raw, {"customer_id": "customer_id", "revenue": "amount"})
         assert info.value.key == "error.mapping_missing"
+
+
+def test_total_word_on_a_line_without_date_is_a_total_row():
+    """A total line may keep an id-like code in the first column; without a date it is a total."""
+    text = (
+        "customer,name,date,amount\nC1,Acme,2024-01-05,10\n00008,合計,,10\nC2,Total,2024-01-06,5\n"
+    )
+    result = parse_text(text, {"customer_id": "customer", "date": "date", "revenue": "amount"})
+    assert result.rejected[["line", "reason"]].to_dict("list") == {
+        "line": [3],
+        "reason": ["total_row"],
+    }
+    # A customer called "Total", with an id and a date, keeps its line.
+    assert result.transactions["customer_id"].tolist() == ["C1", "C2"]
