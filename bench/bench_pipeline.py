@@ -290,7 +290,16 @@ def _steps(path: Path) -> None:
         return tiers, summarize_tiers(ranked, tiers, names, cutoffs=settings.cutoffs)
 
     tiers, summary = timed("assign_tiers + summarize_tiers", tiering)
-    analysis = Analysis(settings, parsed, lines, ranked, conc, tiers, summary)
+    analysis = Analysis(
+        settings=settings,
+        raw=raw,
+        parsed=parsed,
+        lines=lines,
+        ranked=ranked,
+        concentration=conc,
+        tiers=tiers,
+        tier_summary=summary,
+    )
     timed(
         "report_dict + JSON",
         lambda: json.dumps(report_dict(analysis), ensure_ascii=False, indent=2),

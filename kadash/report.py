@@ -122,9 +122,10 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
     # The disclosure line is about revenue, whatever the ranking basis.
     majors = major_customers(rank_customers(a.ranked, "revenue"), "revenue")
     raw, formats = a.raw, parsed.formats
-    months = a.lines["date"].dt.strftime("%Y-%m")
-    by_month = a.lines["revenue"].groupby(months.to_numpy()).sum()
     revenue = a.lines["revenue"].to_numpy()
+    # Group on the month as a number (exact int64 sums), and format each month once.
+    months = a.lines["date"].to_numpy().astype("datetime64[M]")
+    by_month = pd.Series(revenue).groupby(months.view(np.int64)).sum()
     return {
         "settings": a.settings.to_dict(),
         "basis": a.settings.basis,
@@ -155,7 +156,9 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
         "total_revenue": _money(int(revenue.sum())),
         "gross_sales": _money(int(revenue[revenue > 0].sum())),
         "returns": _money(int(revenue[revenue < 0].sum())),
-        "revenue_by_month": {m: _money(int(v)) for m, v in by_month.items()},
+        "revenue_by_month": {
+            str(np.datetime64(int(m), "M")): _money(int(v)) for m, v in by_month.items()
+        },
         "total_profit": _money(int(a.lines["profit"].sum())) if has_profit else None,
         "date_min": None if dates.empty else str(dates.min().date()),
         "date_max": None if dates.empty else str(dates.max().date()),
