@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kadash.cells import as_arrow, digits_to_int, flag, normalized, pick
+from kadash.cells import as_arrow, digits_to_int, examples, flag, normalized, pick
 from kadash.errors import KadashError
 from kadash.exact import MONEY_DECIMALS, MONEY_SCALE
 
@@ -120,12 +120,41 @@ def decimal_evidence(numbers: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndar
     return dot, comma, ambiguous
 
 
-def _examples(mask: np.ndarray, texts: pa.Array, lines: np.ndarray | None, limit: int = 3) -> str:
-    rows = np.flatnonzero(mask)[:limit]
-    return ", ".join(
-        f"{texts[int(i)].as_py()!r}" + ("" if lines is None else f" (line {lines[i]})")
-        for i in rows
-    )
+#: What a mark that several currencies use can mean: "$" beside "NT$" is NT$, "¥" beside
+#: "RMB" is RMB, "元" is RMB or NT$.
+_MAY_MEAN: dict[str, frozenset[str]] = {
+    "$": frozenset({"$", "TWD", "USD", "HKD"}),
+    "¥": frozenset({"¥", "CNY", "JPY", "元"}),
+    "元": frozenset({"元", "CNY", "TWD", "¥"}),
+}
+
+
+def _one_currency(
+    marks: np.ndarray, shaped: np.ndarray, lines: np.ndarray | None, column: str
+) -> str | None:
+    """The column's currency (its most specific mark), or an error naming two that differ."""
+    first: dict[str, int] = {}
+    for i in np.flatnonzero(shaped & (marks != "")):
+        first.setdefault(marks[i], int(i))  # one look per distinct mark
+    keys = {mark: CURRENCIES[mark] for mark in first}
+    specific = {k for k in keys.values() if k not in _MAY_MEAN}
+    for a, b in [(a, b) for a in keys for b in keys if a < b]:
+        ka, kb = keys[a], keys[b]
+        fits = ka == kb or kb in _MAY_MEAN.get(ka, ()) or ka in _MAY_MEAN.get(kb, ())
+        if not fits or len(specific) > 1:
+            ia, ib = sorted((first[a], first[b]))
+            where = (lambda j: j + 2) if lines is None else (lambda j: int(lines[j]))
+            raise KadashError(
+                "error.mixed_currencies",
+                column=column,
+                first=marks[ia],
+                first_line=where(ia),
+                second=marks[ib],
+                second_line=where(ib),
+            )
+    if not keys:
+        return None
+    return next(iter(specific)) if specific else next(iter(keys.values()))
 
 
 def parse_amounts(
@@ -199,22 +228,7 @@ def _parse_any(
     # One currency per column.
     marks = pc.if_else(pc.not_equal(pick(parts, "c1"), ""), pick(parts, "c1"), pick(parts, "c2"))
     mark_values = marks.to_numpy(zero_copy_only=False)
-    seen: dict[str, int] = {}
-    for i in np.flatnonzero(shaped & (mark_values != "")):
-        key = CURRENCIES[mark_values[i]]
-        seen.setdefault(key, int(i))
-        if len(seen) > 1:
-            (_, ia), (_, ib) = seen.items()
-            where = (lambda j: j + 2) if lines is None else (lambda j: int(lines[j]))
-            raise KadashError(
-                "error.mixed_currencies",
-                column=column,
-                first=mark_values[ia],
-                first_line=where(ia),
-                second=mark_values[ib],
-                second_line=where(ib),
-            )
-    currency = next(iter(seen), None)
+    currency = _one_currency(mark_values, shaped, lines, column)
 
     # The decimal mark: imposed, or inferred from the column's evidence. A cell is evidence
     # only if it is a valid number read that way ("12,34,567" says nothing).
@@ -229,14 +243,14 @@ def _parse_any(
             raise KadashError(
                 "error.decimal_conflict",
                 column=column,
-                dot=_examples(dot, text, lines, 2),
-                comma=_examples(comma, text, lines, 2),
+                dot=examples(dot, text, lines),
+                comma=examples(comma, text, lines),
             )
         if dot.any() or comma.any():
             mark = "." if dot.any() else ","
         elif ambiguous.any():
             raise KadashError(
-                "error.decimal_unknown", column=column, examples=_examples(ambiguous, text, lines)
+                "error.decimal_unknown", column=column, examples=examples(ambiguous, text, lines, 3)
             )
     valid = shaped & (valid_comma if mark == "," else valid_dot)
     if mark == ",":

@@ -7,7 +7,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["arrow_text", "as_arrow", "digits_to_int", "flag", "normalized", "pick"]
+__all__ = ["arrow_text", "as_arrow", "digits_to_int", "examples", "flag", "normalized", "pick"]
 
 
 def arrow_text(values: pd.Series | list[str] | np.ndarray | pa.Array) -> pa.Array:
@@ -29,9 +29,19 @@ def as_arrow(values: pd.Series | list[str] | np.ndarray | pa.Array) -> pa.Array:
 
 def normalized(text: pa.Array) -> pa.Array:
     """NFKC (full-width digits, letters and ￥ become their usual forms; no-break and thin
-    spaces become spaces), upper case, and every space removed ("1 234,50" → "1234,50")."""
+    spaces become spaces), upper case, typographic minus signs as "-", and every space removed
+    ("1 234,50" → "1234,50")."""
     folded = pc.utf8_upper(pc.utf8_normalize(text, form="NFKC"))
-    return pc.replace_substring_regex(folded, r"\s+", "")
+    minus = pc.replace_substring_regex(folded, "[\u2212\u2012\u2013\ufe63]", "-")
+    return pc.replace_substring_regex(minus, r"\s+", "")
+
+
+def examples(mask: np.ndarray, texts: pa.Array, lines: np.ndarray | None, limit: int = 2) -> str:
+    """Up to ``limit`` cells where ``mask`` holds, quoted, with their line numbers (lines
+    default to record index + 2, as below a one-line header)."""
+    rows = np.flatnonzero(mask)[:limit]
+    where = (lambda i: i + 2) if lines is None else (lambda i: int(lines[i]))
+    return ", ".join(f"{texts[int(i)].as_py()!r} (line {where(int(i))})" for i in rows)
 
 
 def digits_to_int(strings: pa.Array) -> np.ndarray:

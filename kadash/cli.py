@@ -21,10 +21,10 @@ from kadash.amounts import DECIMAL_MARKS
 from kadash.columns import FIELDS, guess_mapping
 from kadash.concentration import top_count
 from kadash.dates import DATE_ORDERS
-from kadash.encodings import ENCODINGS
 from kadash.errors import KadashError
 from kadash.i18n import LANGUAGES, Translator, translator
 from kadash.load import read_cells
+from kadash.parse import ParseResult
 from kadash.report import Analysis, analyse, report_dict
 from kadash.settings import BASES, Settings, as_number
 from kadash.tiers import SCHEMES
@@ -66,8 +66,10 @@ def _common_options() -> argparse.ArgumentParser:
     tiers.add_argument("--names", help="tier names, comma-separated, e.g. A,B,C")
     tiers.add_argument("--settings", type=Path, help="settings JSON file (flags override it)")
     data = parent.add_argument_group("data")
-    data.add_argument("--encoding", choices=ENCODINGS, help="text encoding (default: detected)")
-    data.add_argument("--delimiter", help="field delimiter (default: sniffed)")
+    data.add_argument("--encoding", help="text encoding, e.g. utf-8, big5, gbk (default: detected)")
+    data.add_argument(
+        "--delimiter", help="field delimiter: comma, semicolon, tab or pipe (default: sniffed)"
+    )
     data.add_argument("--sheet", help="workbook sheet to read (default: the first)")
     data.add_argument(
         "--decimal", choices=DECIMAL_MARKS, help="decimal mark where the file does not show it"
@@ -234,6 +236,22 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def _no_lines(parsed: ParseResult, t: Translator) -> KadashError:
+    """The error for a file with no usable line, naming what went wrong most often."""
+    if parsed.rows_read == 0:
+        return KadashError("error.no_data_lines")
+    counts = parsed.rejected["reason"].value_counts()
+    reason = str(counts.index[0])
+    example = parsed.rejected.loc[parsed.rejected["reason"] == reason].iloc[0]
+    return KadashError(
+        "error.no_lines_reason",
+        read=parsed.rows_read,
+        reason=t(f"reason.{reason}"),
+        line=int(example["line"]),
+        fix=t(f"fix.{reason}"),
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
@@ -247,11 +265,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         analysis = analyse(
             raw, mapping, settings, t, decimal=args.decimal, date_order=args.date_order
         )
-        parsed = analysis.parsed
-        if parsed.rows_accepted == 0:
-            raise KadashError(
-                "error.no_lines", read=parsed.rows_read, rejected=parsed.rows_rejected
-            )
+        if analysis.parsed.rows_accepted == 0:
+            raise _no_lines(analysis.parsed, t)
     except (KadashError, ValueError) as err:
         # A KadashError says what to fix; any other ValueError also gets one line, not a
         # traceback: the input is what went wrong.

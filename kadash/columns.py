@@ -283,6 +283,7 @@ _NORMALISED: dict[str, frozenset[str]] = {
 # guessed as money.
 _RATE = re.compile(r"[%％率]|\b(?:percent|percentage|pct|ratio|rate)\b", re.IGNORECASE)
 _MONEY_FIELDS = ("revenue", "profit")
+_ID_LIKE = re.compile(r"(?:id|no|number|code|編號|编号|代號|代号|代碼|代码|編碼|编码|號|号)$")
 
 
 def _score(field: str, column: str) -> float:
@@ -294,7 +295,8 @@ def _score(field: str, column: str) -> float:
     if field in _MONEY_FIELDS and _RATE.search(unicodedata.normalize("NFKC", str(column))):
         return 0.0
     if norm in _NORMALISED[field]:
-        return 2.0
+        # Between "客戶" and "客戶編號" (or "Customer" and "Customer ID"), the id wins.
+        return 2.01 if field == "customer_id" and _ID_LIKE.search(norm) else 2.0
     inside = [s for s in _NORMALISED[field] if len(s) >= 2 and s in norm]
     return 1.0 + max(map(len, inside)) / 1000 if inside else 0.0
 

@@ -19,22 +19,27 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kadash.cells import as_arrow, digits_to_int, flag, pick
+from kadash.cells import as_arrow, digits_to_int, examples, flag, pick
 from kadash.errors import KadashError
 
 __all__ = ["DATE_ORDERS", "ParsedDates", "parse_dates"]
 
 DATE_ORDERS: tuple[str, ...] = ("dmy", "mdy")
-_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+# An optional time of day after any date (ignored: a line belongs to its calendar day), as
+# exports write it: "13:45", "T08:00:00Z", "12:00:00 AM", "上午 10:00:00".
+_TIME = (
+    r"(?:(?:[ T]|\s*(?:上午|下午|AM|PM)\s*)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+    r"(?:\s*(?:AM|PM|[AaPp]\.?[Mm]\.?))?(?:Z|[+-]\d{2}:?\d{2})?)?"
+)
 _ROC = "(?:民國|民国)"
 # (pattern, kind): kind says how the groups y / m / d (or a / b, or n) are read.
 _PATTERNS: tuple[tuple[str, str], ...] = (
     (rf"^(?P<y>\d{{4}})[-/.](?P<m>\d{{1,2}})[-/.](?P<d>\d{{1,2}}){_TIME}$", "ymd"),
-    (r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日$", "ymd"),
-    (rf"^{_ROC}(?P<y>\d{{1,3}})年(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})日$", "roc"),
-    (rf"^{_ROC}?(?P<y>\d{{3}})[-/.](?P<m>\d{{1,2}})[-/.](?P<d>\d{{1,2}})$", "roc"),
-    (rf"^{_ROC}(?P<y>\d{{1,3}})[-/.](?P<m>\d{{1,2}})[-/.](?P<d>\d{{1,2}})$", "roc"),
-    (r"^(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})$", "ymd"),
+    (rf"^(?P<y>\d{{4}})年(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})日{_TIME}$", "ymd"),
+    (rf"^{_ROC}(?P<y>\d{{1,3}})年(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})日{_TIME}$", "roc"),
+    (rf"^{_ROC}?(?P<y>\d{{3}})[-/.](?P<m>\d{{1,2}})[-/.](?P<d>\d{{1,2}}){_TIME}$", "roc"),
+    (rf"^{_ROC}(?P<y>\d{{1,3}})[-/.](?P<m>\d{{1,2}})[-/.](?P<d>\d{{1,2}}){_TIME}$", "roc"),
+    (rf"^(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})\.(?P<y>\d{{4}}){_TIME}$", "ymd"),
     (rf"^(?P<a>\d{{1,2}})[-/](?P<b>\d{{1,2}})[-/](?P<y>\d{{4}}){_TIME}$", "ab"),
     (r"^(?P<n>\d{5})(?:\.\d+)?$", "serial"),
 )
@@ -59,12 +64,6 @@ def _to_days(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> tuple[np.n
     # day <= 31: the clip above would otherwise read "2024-01-32" as 31 January.
     ok = month_ok & (day >= 1) & (day <= 31) & (days.astype("datetime64[M]") == months)
     return days, ok
-
-
-def _examples(mask: np.ndarray, texts: pa.Array, lines: np.ndarray | None) -> str:
-    rows = np.flatnonzero(mask)[:2]
-    where = (lambda i: i + 2) if lines is None else (lambda i: int(lines[i]))
-    return ", ".join(f"{texts[int(i)].as_py()!r} (line {where(int(i))})" for i in rows)
 
 
 def parse_dates(
@@ -154,8 +153,8 @@ def _decide_order(
         raise KadashError(
             "error.date_order_conflict",
             column=column,
-            day_first=_examples(day_first, subset, picked_lines),
-            month_first=_examples(month_first, subset, picked_lines),
+            day_first=examples(day_first, subset, picked_lines),
+            month_first=examples(month_first, subset, picked_lines),
         )
     if day_first.any():
         return "dmy"
@@ -164,5 +163,5 @@ def _decide_order(
     raise KadashError(
         "error.date_order_unknown",
         column=column,
-        examples=_examples(np.ones(len(rows), dtype=bool), subset, picked_lines),
+        examples=examples(np.ones(len(rows), dtype=bool), subset, picked_lines),
     )

@@ -16,8 +16,9 @@ import codecs
 from charset_normalizer import from_bytes
 
 from kadash.columns import recognised_fields
+from kadash.errors import KadashError
 
-__all__ = ["ENCODINGS", "detect_encoding"]
+__all__ = ["ENCODINGS", "canonical_encoding", "detect_encoding"]
 
 #: Encodings a user can choose, in the order they are offered (Python codec names).
 ENCODINGS: tuple[str, ...] = (
@@ -52,7 +53,34 @@ def _decodes(sample: bytes, encoding: str) -> str | None:
         return None
 
 
-def detect_encoding(data: bytes) -> str:
+#: Names people give encodings → ours.
+_ALIASES = {
+    "big5": "cp950", "big-5": "cp950", "cp950": "cp950", "ms950": "cp950",
+    "big5hkscs": "big5hkscs", "big5-hkscs": "big5hkscs", "hkscs": "big5hkscs",
+    "gbk": "gb18030", "gb2312": "gb18030", "gb18030": "gb18030", "cp936": "gb18030",
+    "utf8": "utf-8", "utf-8": "utf-8", "utf-8-sig": "utf-8-sig", "utf8-sig": "utf-8-sig",
+    "utf16": "utf-16", "utf-16": "utf-16", "utf-16le": "utf-16-le", "utf-16-le": "utf-16-le",
+    "utf-16be": "utf-16-be", "utf-16-be": "utf-16-be",
+    "cp1252": "cp1252", "windows-1252": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
+    "iso-8859-1": "cp1252",
+}  # fmt: skip
+
+
+def canonical_encoding(name: str) -> str:
+    """The encoding meant by a name (``Big5`` → cp950, ``GBK`` → gb18030, ``UTF8`` → utf-8).
+
+    Raises
+    ------
+    KadashError
+        For a name kadash does not read.
+    """
+    key = name.strip().lower().replace("_", "-")
+    if key not in _ALIASES:
+        raise KadashError("error.unknown_encoding", name=name, known=", ".join(ENCODINGS))
+    return _ALIASES[key]
+
+
+def detect_encoding(data: bytes, *, exclude_utf8: bool = False) -> str:
     """The encoding to read ``data`` with (a name from :data:`ENCODINGS`, or a UTF-16 variant).
 
     Returns ``"utf-8"`` for pure ASCII. Never raises: with no better evidence, the detector's
@@ -67,7 +95,7 @@ def detect_encoding(data: bytes) -> str:
     utf16 = _utf16_without_mark(sample)  # before UTF-8: zero bytes are valid UTF-8 too
     if utf16:
         return utf16
-    if _decodes(sample, "utf-8") is not None:
+    if not exclude_utf8 and _decodes(sample, "utf-8") is not None:
         return "utf-8"
     ranked = [m.encoding for m in from_bytes(sample, cp_isolation=list(_CANDIDATES))]
     order = [e for e in _normalise(ranked) if e in _CANDIDATES]

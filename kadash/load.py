@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gzip
 import io
 from dataclasses import dataclass, field
 
@@ -23,7 +24,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from kadash.columns import find_header_row, recognised_fields
-from kadash.encodings import detect_encoding
+from kadash.encodings import canonical_encoding, detect_encoding
 from kadash.errors import KadashError
 from kadash.sheets import OLE2_MAGIC, PARQUET_MAGIC, ZIP_MAGIC, excel_rows, parquet_columns
 
@@ -32,6 +33,8 @@ __all__ = ["DELIMITERS", "LoadError", "RawTable", "file_format", "read_cells", "
 DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
 _BOM = b"\xef\xbb\xbf"
 _HEAD_BYTES = 1 << 16
+_GZIP = b"\x1f\x8b"
+_DELIMITER_NAMES = {"comma": ",", "semicolon": ";", "tab": "\t", "\\t": "\t", "pipe": "|"}
 _HEADER_SEARCH = 30  # rows looked at for the header (a title block may come first)
 
 
@@ -110,7 +113,9 @@ def _decode(data: bytes, encoding: str, *, prefix: bool = False) -> str:
     not fit names its line."""
     try:
         return codecs.getincrementaldecoder(encoding)().decode(data, final=not prefix)
-    except UnicodeDecodeError as err:
+    except UnicodeError as err:  # "UTF-16 stream does not start with BOM" is one too
+        if not isinstance(err, UnicodeDecodeError):
+            raise LoadError("error.bad_byte", line=1, byte="BOM", encoding=encoding) from None
         line = data.count(b"\n", 0, err.start) + 1
         key = "error.not_utf8" if encoding.startswith("utf-8") else "error.bad_byte"
         raise LoadError(
@@ -300,6 +305,11 @@ def file_format(data: bytes) -> str:
 def _read(
     data: bytes, *, encoding: str | None, delimiter: str | None, sheet: str | None
 ) -> RawTable:
+    if data.startswith(_GZIP):  # a compressed export: read what is inside
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as err:
+            raise LoadError("error.corrupt", detail=str(err)) from None
     if not data.strip():
         raise LoadError("error.empty_file")
     if file_format(data) == "excel":
@@ -356,25 +366,40 @@ def _check_columns(names: list[str], delimiter: str | None, sheet: str | None = 
     raise LoadError("error.single_column", column=names[0], delimiter=shown)
 
 
+def _late_encoding(data: bytes, start: int) -> str:
+    """The encoding of a file whose first non-UTF-8 byte is at ``start``, past the detection
+    sample: judged on the lines that are not plain ASCII from there on (ASCII says nothing)."""
+    tail = data[data.rfind(b"\n", 0, start) + 1 : start + (4 << 20)]
+    telling = b"\n".join(line for line in tail.split(b"\n") if not line.isascii())
+    return detect_encoding(telling, exclude_utf8=True)
+
+
 def _read_text(data: bytes, *, encoding: str | None, delimiter: str | None) -> RawTable:
-    encoding = encoding or detect_encoding(data)
+    chosen = encoding is not None
+    encoding = canonical_encoding(encoding) if chosen else detect_encoding(data)
     if "16" not in encoding and _looks_binary(data[:_HEAD_BYTES]):
         raise LoadError("error.binary")
-    if encoding.replace("_", "-").lower() in ("utf-8", "utf8"):
+    if encoding in ("utf-8", "utf-8-sig"):
         body = data[len(_BOM) :] if data.startswith(_BOM) else data
-        codec = "utf-8"
         encoding = "utf-8-sig" if data.startswith(_BOM) else "utf-8"
+        if not chosen:
+            # Detection saw the first 256 KB; a byte further on may tell another story.
+            try:
+                body.decode("utf-8")
+            except UnicodeDecodeError as err:
+                return _read_text(
+                    data, encoding=_late_encoding(body, err.start), delimiter=delimiter
+                )
     else:
         # Other encodings are decoded once and read as UTF-8 from then on.
-        codec = encoding
-        text = _decode(data, encoding)
-        body = text.removeprefix("\ufeff").encode("utf-8")
-        codec = "utf-8"
-    head = _decode(body[:_HEAD_BYTES], codec, prefix=True)
+        body = _decode(data, encoding).removeprefix("\ufeff").encode("utf-8")
+    head = _decode(body[:_HEAD_BYTES], "utf-8", prefix=True)
     if delimiter is None:
         delimiter = sniff_delimiter(head)
-    elif delimiter not in DELIMITERS:
-        raise LoadError("error.bad_delimiter", delimiter=repr(delimiter))
+    else:
+        delimiter = _DELIMITER_NAMES.get(delimiter.lower(), delimiter)
+        if delimiter not in DELIMITERS:
+            raise LoadError("error.bad_delimiter", delimiter=repr(delimiter))
     header, header_row, header_lines = _parse_header(head, delimiter)
     names = _unique_names(header)
     _check_columns(names, delimiter)
@@ -382,7 +407,7 @@ def _read_text(data: bytes, *, encoding: str | None, delimiter: str | None) -> R
     frame = _read_fast(body, names, delimiter, header_lines) if simple_header else None
     overflow = pd.Series([], dtype="str", name="overflow")
     if frame is None:
-        frame, overflow = _read_exact(_decode(body, codec), names, delimiter, header_row)
+        frame, overflow = _read_exact(_decode(body, "utf-8"), names, delimiter, header_row)
     frame = _drop_trailing_blank_rows(frame, overflow)
     return RawTable(
         cells=frame,

@@ -4,8 +4,8 @@ Amounts become exact integers in minor units (:mod:`kadash.amounts`); dates beco
 ``datetime64[s]`` at midnight (:mod:`kadash.dates`). A line is rejected for exactly one
 reason, the first that applies in :data:`REJECT_REASONS`; nothing is dropped without being
 counted. Some lines are kept but reported: a gross-profit cell that is blank or unreadable (the
-line keeps its revenue and counts as missing profit), extra cells beyond the header's columns,
-and exact duplicates of an earlier line (real repeat purchases, never de-duplicated).
+line keeps its revenue and counts as missing profit) and exact duplicates of an earlier line
+(real repeat purchases, never de-duplicated).
 """
 
 from __future__ import annotations
@@ -23,19 +23,24 @@ from kadash.amounts import ParsedAmounts, parse_amounts
 from kadash.cells import arrow_text, flag
 from kadash.columns import FIELDS, check_mapping, normalize_header
 from kadash.dates import ParsedDates, parse_dates
+from kadash.errors import KadashError
 from kadash.exact import check_sum_fits
 from kadash.load import RawTable
 
 __all__ = ["REJECT_REASONS", "TOTAL_CELL", "ParseResult", "parse_transactions"]
 
 #: Reasons a line is rejected, in the order they are tested (the first that applies wins).
-#: An empty line between rows has a blank customer id.
+#: An empty line between rows has a blank customer id. ``too_many_fields`` comes last: a line
+#: with more non-empty cells than the header has columns (a value holding an unquoted
+#: delimiter, such as ``￥1,234.00``) may look readable, but its cells are shifted and its
+#: amount cannot be trusted.
 REJECT_REASONS: tuple[str, ...] = (
     "repeated_header_row",
     "total_row",
     "blank_customer_id",
     "unreadable_date",
     "unreadable_amount",
+    "too_many_fields",
 )
 #: A cell that marks a total row: Total, Grand total, Subtotal, Sum, 合計, 總計, 总计, 小計…
 TOTAL_CELL = (
@@ -69,9 +74,9 @@ class ParseResult:
         Data rows in the file (accepted + rejected).
     rounded_amounts
         Accepted cells that had more than four decimals and were rounded.
-    unreadable_profit, extra_cells, duplicates
+    unreadable_profit, duplicates
         Accepted lines kept but reported, each with ``line`` and ``value`` (the profit cell;
-        the extra cells; the earlier line it repeats).
+        the earlier line it repeats).
     rejected_revenue
         Revenue (minor units) of the rejected lines whose amount could be read.
     formats
@@ -85,7 +90,6 @@ class ParseResult:
     rows_read: int
     rounded_amounts: int = 0
     unreadable_profit: pd.DataFrame = field(default_factory=_empty_lines)
-    extra_cells: pd.DataFrame = field(default_factory=_empty_lines)
     duplicates: pd.DataFrame = field(default_factory=_empty_lines)
     rejected_revenue: int = 0
     formats: dict[str, Any] = field(default_factory=dict)
@@ -169,6 +173,7 @@ def parse_transactions(
         ("blank_customer_id", blank_id, mapping["customer_id"]),
         ("unreadable_date", ~dates.ok, mapping["date"]),
         ("unreadable_amount", ~revenue.ok, mapping["revenue"]),
+        ("too_many_fields", np.isin(lines, raw.overflow.index.to_numpy(dtype=np.int64)), None),
     ]
     assert tuple(key for key, _, _ in checks) == REJECT_REASONS
     profit = None
@@ -210,7 +215,6 @@ def parse_transactions(
     for name in FIELDS:
         if name in mapping and name not in ("customer_id", "date", "revenue", "profit"):
             tx[name] = _kept_rows(stripped[name], accepted)
-    extra = raw.overflow[raw.overflow.index.isin(tx["line"])]
     return ParseResult(
         transactions=tx,
         rejected=rejected,
@@ -218,9 +222,6 @@ def parse_transactions(
         rows_read=len(cells),
         rounded_amounts=rounded,
         unreadable_profit=unreadable_profit,
-        extra_cells=pd.DataFrame(
-            {"line": extra.index.to_numpy(dtype=np.int64), "value": extra.to_numpy()}
-        ),
         duplicates=_duplicates(
             cells,
             accepted,
@@ -230,7 +231,7 @@ def parse_transactions(
                 revenue.minor,
             ),
         ),
-        rejected_revenue=int(revenue.minor[~accepted & revenue.ok].sum()),
+        rejected_revenue=_rejected_revenue(revenue, stripped["revenue"], ~accepted, data),
         formats={
             "decimal_mark": revenue.decimal_mark,
             "profit_decimal_mark": None if profit is None else profit.decimal_mark,
@@ -238,6 +239,23 @@ def parse_transactions(
             "currency": revenue.currency,
         },
     )
+
+
+def _rejected_revenue(
+    revenue: ParsedAmounts, cells: pd.Series, rejected: np.ndarray, data: np.ndarray
+) -> int:
+    """The amounts of the rejected lines that can be read — total and repeated header lines
+    included (they were left out of parsing so as not to sway it), read with the decimal mark
+    the column showed."""
+    total = int(revenue.minor[rejected & data & revenue.ok].sum())
+    others = ~data
+    if others.any():
+        try:
+            extra = parse_amounts(_kept_rows(cells, others), decimal=revenue.decimal_mark)
+        except KadashError:  # e.g. a total in another currency mark: not an amount of ours
+            return total
+        total += int(extra.minor[extra.ok].sum())
+    return total
 
 
 def _parse_where(

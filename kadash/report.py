@@ -147,7 +147,6 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
         "revenue_accepted": _money(parsed.accepted_revenue),
         "revenue_rejected": _money(parsed.rejected_revenue),
         "duplicate_lines": len(parsed.duplicates),
-        "lines_with_extra_cells": len(parsed.extra_cells),
         "missing_profit": parsed.missing_profit if has_profit else None,
         "unreadable_profit": len(parsed.unreadable_profit) if has_profit else None,
         "rounded_amounts": parsed.rounded_amounts,

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from kadash.columns import find_header_row, guess_mapping
 from kadash.errors import KadashError
 
 __all__ = [
@@ -80,15 +81,28 @@ def excel_rows(
     names = tuple(book.sheet_names)
     if not names:
         raise KadashError("error.no_sheets")
-    chosen = names[0] if sheet is None else sheet
-    if chosen not in names:
-        raise KadashError("error.no_such_sheet", sheet=chosen, sheets=", ".join(names))
-    found = book.get_sheet_by_name(chosen)
-    rows = found.to_python(skip_empty_area=True)
-    first_row = found.start[0] + 1 if found.start else 1
-    width = max((len(r) for r in rows), default=0)
-    texts = [[_cell_text(v) for v in row] + [""] * (width - len(row)) for row in rows]
-    return texts, first_row, chosen, names
+    if sheet is not None and sheet not in names:
+        raise KadashError("error.no_such_sheet", sheet=sheet, sheets=", ".join(names))
+    # Without a choice: the first sheet whose header names our fields (a cover, notes or
+    # summary sheet often comes first), else the first sheet with anything in it.
+    fallback = None
+    for name in [sheet] if sheet is not None else names:
+        found = book.get_sheet_by_name(name)
+        rows = found.to_python(skip_empty_area=True)
+        if sheet is None and not any(str(v).strip() for row in rows for v in row):
+            continue
+        width = max((len(r) for r in rows), default=0)
+        texts = [[_cell_text(v) for v in row] + [""] * (width - len(row)) for row in rows]
+        result = (texts, found.start[0] + 1 if found.start else 1, name, names)
+        if sheet is not None or names_fields(texts):
+            return result
+        fallback = fallback or result
+    return fallback or ([], 1, names[0], names)
+
+
+def names_fields(rows: list[list[str]]) -> bool:
+    """Whether the rows have a header naming at least two of our fields."""
+    return len(guess_mapping(rows[find_header_row(rows)])) >= 2 if rows else False
 
 
 def sheet_names(data: bytes) -> tuple[str, ...]:
@@ -97,7 +111,9 @@ def sheet_names(data: bytes) -> tuple[str, ...]:
 
     try:
         return tuple(CalamineWorkbook.from_filelike(io.BytesIO(data)).sheet_names)
-    except BaseException:  # a damaged workbook: reading it says what is wrong
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # a damaged workbook (even a parser panic): reading it says what
         return ()
 
 
@@ -117,6 +133,9 @@ def parquet_columns(data: bytes) -> tuple[list[str], list[pa.Array]]:
         elif pa.types.is_date(column.type):
             text = pc.strftime(column, format="%Y-%m-%d")
         else:
-            text = pc.cast(column, pa.string())
+            try:
+                text = pc.cast(column, pa.string())
+            except pa.ArrowNotImplementedError:  # lists, structs…: shown as Python writes them
+                text = pa.array(["" if v is None else str(v) for v in column.to_pylist()])
         texts.append(pc.fill_null(text, "").combine_chunks())
     return list(table.column_names), texts

@@ -69,7 +69,6 @@ def _row_account(t: Translator, view: View, summary: ParseSummary) -> None:
         n = summary.missing_profit
         st.info(t.plural("data.missing_profit", n, n=t.number(n)), icon=":material/info:")
     _kept_lines(t, "unreadable_profit", problems.unreadable_profit, "col.value")
-    _kept_lines(t, "extra_cells", problems.extra_cells, "col.extra_cells")
     _kept_lines(t, "duplicates", problems.duplicates, "col.first_line")
     if summary.rounded_amounts:
         n = summary.rounded_amounts

@@ -58,6 +58,7 @@ class TestReportJson:
             "blank_customer_id": 1,
             "unreadable_date": 1,
             "unreadable_amount": 1,
+            "too_many_fields": 0,
         }
         assert out["unreadable_profit"] == 0
         # How the file was read, and the money on either side of the line.
@@ -255,13 +256,16 @@ class TestOddFiles:
         path = tmp_path / "empty.csv"
         path.write_text("customer,date,amount\n", encoding="utf-8")
         assert main(["report", str(path), "--json"]) == 2
-        assert "no usable lines (0 read, 0 rejected)" in capsys.readouterr().err
+        assert "a header but no lines under it" in capsys.readouterr().err
 
     def test_all_rejected_exits_2(self, capsys, tmp_path):
         path = tmp_path / "bad.csv"
-        path.write_text("customer,date,amount\nx,yesterday,1\n", encoding="utf-8")
+        path.write_text(
+            "customer,date,amount\nx,yesterday,1\ny,2024-01-02,?\nz,someday,2\n", "utf-8"
+        )
         assert main(["report", str(path)]) == 2
-        assert "(1 read, 1 rejected)" in capsys.readouterr().err
+        err = capsys.readouterr().err
+        assert "all 3 were rejected, most as 'Date cannot be read' (first at line 2)" in err
 
     def test_all_negative_gives_null_shares_not_nan(self, capsys, tmp_path):
         path = tmp_path / "returns.csv"
@@ -323,6 +327,18 @@ class TestFormatFlags:
         out = _json(capsys, "report", str(path))
         assert (out["encoding"], out["total_revenue"], out["currency"]) == ("gb18030", 1234.5, "¥")
 
+    def test_encoding_and_delimiter_by_name(self, capsys, tmp_path):
+        path = tmp_path / "big5.csv"
+        path.write_bytes("客戶編號;日期;金額\nA;2024-01-05;12,5\n".encode("big5"))
+        out = _json(capsys, "report", str(path), "--encoding", "Big5", "--delimiter", "semicolon")
+        assert (out["encoding"], out["delimiter"], out["total_revenue"]) == ("cp950", ";", 12.5)
+
+    def test_unknown_encoding_exits_2(self, capsys, tmp_path):
+        path = tmp_path / "x.csv"
+        path.write_text("customer,date,amount\nx,2024-01-01,1\n", encoding="utf-8")
+        assert main(["report", str(path), "--encoding", "klingon"]) == 2
+        assert "Unknown encoding 'klingon'" in capsys.readouterr().err
+
 
 class TestBadFiles:
     @pytest.mark.parametrize(
@@ -332,7 +348,7 @@ class TestBadFiles:
             (bytes(range(256)) * 4, "not a text table"),
             (b"just one column\nx\ny\n", "Only one column was found"),
             (b"PK\x03\x04garbage", "cannot be read as a table"),
-            (b"customer,date,amount\n", "no usable lines (0 read, 0 rejected)"),
+            (b"customer,date,amount\n", "a header but no lines under it"),
         ],
         ids=["empty", "binary", "single-column", "broken-zip", "header-only"],
     )

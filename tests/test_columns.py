@@ -179,11 +179,13 @@ class TestGuessMapping:
         }
 
     def test_no_column_used_twice(self) -> None:
-        # Both are exact customer_id synonyms: the first column wins, the second stays free.
+        # Both are exact customer_id synonyms: the id-like one wins, the other stays free;
+        # so do the two amount synonyms (the first wins).
         assert guess_mapping(["Customer", "Customer ID", "Amount", "Revenue"]) == {
-            "customer_id": "Customer",
+            "customer_id": "Customer ID",
             "revenue": "Amount",
         }
+        assert guess_mapping(["客戶", "客戶編號", "日期", "金額"])["customer_id"] == "客戶編號"
 
     def test_result_in_fields_order(self) -> None:
         mapping = guess_mapping(list(reversed(ENGLISH)))

@@ -574,9 +574,9 @@ class TestAmounts:
         [
             (["NT$100", "200", "US$50"], ("NT$", 2), ("US$", 4)),
             (["€1,00", "¥2,00", "3,00"], ("€", 2), ("¥", 3)),
-            (["100元", "RMB 5", "6"], ("元", 2), ("RMB", 3)),
+            (["100元", "HK$ 5", "6"], ("元", 2), ("HK$", 3)),
         ],
-        ids=["twd-usd", "eur-yen", "yuan-rmb"],
+        ids=["twd-usd", "eur-yen", "yuan-hkd"],
     )
     def test_two_currencies_in_one_column(
         self, amounts: list[str], first: tuple[str, int], second: tuple[str, int]
@@ -1062,3 +1062,21 @@ class TestBadInput:
     def test_header_only(self, data: bytes) -> None:
         _, result = load(data)
         assert_account(result, read=0, total=0, months={})
+
+
+@pytest.mark.parametrize(
+    ("amounts", "total", "currency"),
+    [
+        (["¥100", "100元", "RMB 1,000.50", "5"], 1_205_0000 + 5000, "CNY"),
+        (["NT$100", "$20", "3"], 123_0000, "TWD"),
+        (["$1", "$2"], 3_0000, "$"),
+    ],
+    ids=["yuan-marks", "nt-dollar-and-dollar", "bare-dollar"],
+)
+def test_marks_of_one_currency_add_up(amounts, total, currency):
+    """A mark several currencies use ($, ¥, 元) beside a specific one is read as that one."""
+    from kadash.amounts import parse_amounts
+
+    parsed = parse_amounts(amounts)
+    assert int(parsed.minor.sum()) == total
+    assert parsed.currency == currency

@@ -288,6 +288,64 @@ class TestErrors:
         assert info.value.key == "error.bad_delimiter"
 
 
+class TestChoices:
+    """What a person types for an encoding or delimiter, and files that need a second look."""
+
+    @pytest.mark.parametrize(
+        ("name", "codec"),
+        [("Big5", "cp950"), ("GBK", "gb18030"), ("gb2312", "gb18030"), ("UTF8", "utf-8")],
+    )
+    def test_encoding_names(self, name: str, codec: str) -> None:
+        data = "客戶,金額\nA,1\n".encode(codec)
+        table = read_cells(data, encoding=name)
+        assert table.encoding == codec
+        assert table.header == ("客戶", "金額")
+
+    def test_unknown_encoding(self) -> None:
+        with pytest.raises(KadashError, match="Unknown encoding 'klingon'") as info:
+            read_cells(b"a,b\n1,2\n", encoding="klingon")
+        assert info.value.key == "error.unknown_encoding"
+
+    @pytest.mark.parametrize(
+        ("name", "mark"), [("semicolon", ";"), ("TAB", "\t"), ("\\t", "\t"), ("pipe", "|")]
+    )
+    def test_delimiter_names(self, name: str, mark: str) -> None:
+        table = read_cells(f"a{mark}b\n1{mark}2\n".encode(), delimiter=name)
+        assert table.delimiter == mark
+        pd.testing.assert_frame_equal(table.cells, cells_frame({"a": ["1"], "b": ["2"]}))
+
+    def test_gzip_is_read_inside(self) -> None:
+        import gzip
+
+        table = read_cells(gzip.compress("客戶,金額\nA,1\n".encode("big5")))
+        assert (table.encoding, table.header) == ("cp950", ("客戶", "金額"))
+
+    def test_broken_gzip(self) -> None:
+        import gzip
+
+        with pytest.raises(LoadError) as info:
+            read_cells(gzip.compress(b"a,b\n1,2\n" * 100)[:30])
+        assert info.value.key == "error.corrupt"
+
+    def test_utf16_without_mark_forced(self) -> None:
+        # Forcing "utf-16" on a file with no byte order mark cannot guess the byte order.
+        with pytest.raises(LoadError) as info:
+            read_cells("a,b\n1,2\n".encode("utf-16-le"), encoding="utf-16")
+        assert info.value.key == "error.bad_byte"
+
+    def test_big5_byte_after_the_detection_sample(self) -> None:
+        # The first 300 KB are ASCII (valid UTF-8); Big5 names come last.
+        rows = b"".join(b"C%06d,2024-01-01,1\n" % i for i in range(16000))
+        names = ["臺灣積體電路製造股份有限公司", "鴻海精密工業", "聯發科技", "國泰人壽保險"]
+        late = "".join(f"{n},2024-01-02,2\n" for n in names * 5).encode("big5")
+        data = b"customer,date,amount\n" + rows + late
+        assert len(data) > 300_000
+        table = read_cells(data)
+        assert table.encoding == "cp950"
+        assert table.cells.iloc[-1].tolist() == ["國泰人壽保險", "2024-01-02", "2"]
+        assert table.cells.index[-1] == 16021
+
+
 class TestReaders:
     """The two readers directly: the fast one answers only for provably simple files."""
 

@@ -312,7 +312,7 @@ class TestUpload:
 
     def test_big5_file_with_chinese_headers(self):
         at = _app()
-        data = "客戶編號,日期,金額\n00042,2024-01-05,NT$1,234.50\n".encode("cp950")
+        data = '客戶編號,日期,金額\n00042,2024-01-05,"NT$1,234.50"\n'.encode("cp950")
         at.file_uploader(key="source.upload").upload("big5.csv", data, "text/csv")
         _ok(at.run())
         assert _metric(at, "Customers") == "1"

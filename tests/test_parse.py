@@ -319,14 +319,13 @@ class TestParseTransactionsBadLines:
     def test_transactions(self, result: ParseResult) -> None:
         expected = pd.DataFrame(
             {
-                "line": np.array([2, 5, 9, 10, 11, 12, 14, 16], dtype=np.int64),
+                "line": np.array([2, 9, 10, 11, 12, 14, 16], dtype=np.int64),
                 "customer_id": text_array(
-                    ["C001", "C002", "C005", "00042", "C006", "C006", "C008", "C010"]
+                    ["C001", "C005", "00042", "C006", "C006", "C008", "C010"]
                 ),
                 "date": days(
                     [
                         "2024-01-05",
-                        "2024-01-06",
                         "2024-03-02",
                         "2024-03-03",
                         "2024-03-04",
@@ -335,30 +334,25 @@ class TestParseTransactionsBadLines:
                         "2024-03-07",
                     ]
                 ),
-                # C005's profit "n/a" cannot be read: the line keeps its revenue. C002 has
-                # extra cells beyond the header: kept, and reported.
-                "revenue": np.array(
-                    [1_005_000, 500_000, 100_000, 15_000, -30_000, -30_000, 50_000, 10_000]
-                ),
-                "profit": np.array([200_000, 50_000, 0, 0, -10_000, -10_000, 10_000, 0]),
-                "profit_missing": np.array([False, False, True, True, False, False, False, False]),
-                "region": text_array(
-                    ["North", "South", "West", "North", "South", "South", "", "East"]
-                ),
+                # C005's profit "n/a" cannot be read: the line keeps its revenue.
+                "revenue": np.array([1_005_000, 100_000, 15_000, -30_000, -30_000, 50_000, 10_000]),
+                "profit": np.array([200_000, 0, 0, -10_000, -10_000, 10_000, 0]),
+                "profit_missing": np.array([False, True, True, False, False, False, False]),
+                "region": text_array(["North", "West", "North", "South", "South", "", "East"]),
             }
         )
         pd.testing.assert_frame_equal(result.transactions, expected)
-        assert result.extra_cells.to_dict("list") == {"line": [5], "value": ["EXTRA,MORE"]}
         assert result.duplicates.to_dict("list") == {"line": [12], "value": [11]}
 
     def test_rejected(self, result: ParseResult) -> None:
         expected = pd.DataFrame(
             {
-                "line": np.array([3, 4, 6, 7, 8, 13, 15, 17], dtype=np.int64),
+                "line": np.array([3, 4, 5, 6, 7, 8, 13, 15, 17], dtype=np.int64),
                 "reason": text_array(
                     [
                         "blank_customer_id",  # an empty line has a blank customer id
                         "blank_customer_id",
+                        "too_many_fields",  # C002's line reads, but its cells are shifted
                         "blank_customer_id",
                         "unreadable_date",
                         "unreadable_amount",
@@ -371,6 +365,7 @@ class TestParseTransactionsBadLines:
                     [
                         "customer_id",
                         "customer_id",
+                        "",
                         "customer_id",
                         "date",
                         "amount",
@@ -379,13 +374,14 @@ class TestParseTransactionsBadLines:
                         "customer_id",
                     ]
                 ),
-                "value": text_array(["", "", "", "2024-02-30", " abc ", "", "2024-13-01", ""]),
-                "extra": text_array(["", "", "", "", "", "", "", "x"]),
-                "customer_id": text_array(["", "", "", "C003", "C004", "C007", "C009", ""]),
+                "value": text_array(["", "", "", "", "2024-02-30", " abc ", "", "2024-13-01", ""]),
+                "extra": text_array(["", "", "EXTRA,MORE", "", "", "", "", "", "x"]),
+                "customer_id": text_array(["", "", "C002", "", "C003", "C004", "C007", "C009", ""]),
                 "date": text_array(
                     [
                         "",
                         "",
+                        "2024-01-06",
                         "yesterday",
                         "2024-02-30",
                         "2024-03-01",
@@ -394,17 +390,19 @@ class TestParseTransactionsBadLines:
                         "",
                     ]
                 ),
-                "amount": text_array(["", "", "75", "75", " abc ", "", "abc", ""]),
-                "profit": text_array(["", "", "1", "1", "1", "1", "x", ""]),
-                "region": text_array(["", "", "East", "East", "West", "East", "North", ""]),
+                "amount": text_array(["", "", "50", "75", "75", " abc ", "", "abc", ""]),
+                "profit": text_array(["", "", "5", "1", "1", "1", "1", "x", ""]),
+                "region": text_array(
+                    ["", "", "South", "East", "East", "West", "East", "North", ""]
+                ),
             }
         )
         pd.testing.assert_frame_equal(result.rejected, expected)
 
     def test_counts(self, result: ParseResult) -> None:
         assert result.rows_read == 16
-        assert result.rows_accepted == 8
-        assert result.rows_rejected == 8
+        assert result.rows_accepted == 7
+        assert result.rows_rejected == 9
         assert result.rows_read == result.rows_accepted + result.rows_rejected
         assert result.rejected_by_reason == {
             "repeated_header_row": 0,
@@ -412,6 +410,7 @@ class TestParseTransactionsBadLines:
             "blank_customer_id": 4,
             "unreadable_date": 2,
             "unreadable_amount": 2,
+            "too_many_fields": 1,
         }
         assert list(result.rejected_by_reason) == list(REJECT_REASONS)
         assert result.has_profit
@@ -419,8 +418,8 @@ class TestParseTransactionsBadLines:
         assert result.unreadable_profit.to_dict("list") == {"line": [9], "value": ["n/a"]}
         assert result.rounded_amounts == 0
         assert result.mapping == MAPPING_ALL
-        # Revenue of rejected lines whose amount can be read: 75 (line 6) + 75 (line 7).
-        assert result.rejected_revenue == 1_500_000
+        # Rejected lines whose amount can be read: 50 (line 5) + 75 (line 6) + 75 (line 7).
+        assert result.rejected_revenue == 2_000_000
 
     def test_every_line_accounted_for_once(self, result: ParseResult) -> None:
         accepted = result.transactions["line"].tolist()
@@ -633,3 +632,30 @@ def test_total_word_on_a_line_without_date_is_a_total_row():
     }
     # A customer called "Total", with an id and a date, keeps its line.
     assert result.transactions["customer_id"].tolist() == ["C1", "C2"]
+
+
+def test_rejected_revenue_includes_total_and_repeated_header_lines():
+    text = (
+        "customer,date,amount\n"
+        'C1,2024-01-05,"1,500.50"\n'
+        "customer,date,amount\n"
+        'C2,2024-02-05,"1,899.75"\n'
+        'Total,,"3,400.25"\n'
+    )
+    result = parse_text(text, {"customer_id": "customer", "date": "date", "revenue": "amount"})
+    assert result.rejected_by_reason["total_row"] == 1
+    assert result.rejected_by_reason["repeated_header_row"] == 1
+    assert result.accepted_revenue == 34_002_500
+    assert result.rejected_revenue == 34_002_500  # the total line's own amount
+
+
+def test_unquoted_thousands_separator_rejects_the_line():
+    """'￥1,234.00' unquoted in a comma file splits into two cells: never read as ¥1."""
+    text = "客户,日期,金额,区域\nA1,2024-01-05,66,华北\nB1,2024-01-05,￥1,234.00,华东\n"
+    result = parse_text(text, {"customer_id": "客户", "date": "日期", "revenue": "金额"})
+    assert result.transactions["customer_id"].tolist() == ["A1"]
+    assert result.rejected[["line", "reason", "extra"]].to_dict("list") == {
+        "line": [3],
+        "reason": ["too_many_fields"],
+        "extra": ["华东"],
+    }

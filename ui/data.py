@@ -185,16 +185,13 @@ class Problems:
 
     rejected: pd.DataFrame
     unreadable_profit: pd.DataFrame
-    extra_cells: pd.DataFrame
     duplicates: pd.DataFrame
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _problems(digest: str, read: Read, mapping: Mapping_, parse: Parse, _data: bytes) -> Problems:
     parsed = _parsed(digest, read, mapping, parse, _data)
-    return Problems(
-        parsed.rejected, parsed.unreadable_profit, parsed.extra_cells, parsed.duplicates
-    )
+    return Problems(parsed.rejected, parsed.unreadable_profit, parsed.duplicates)
 
 
 @dataclass(frozen=True)
@@ -209,7 +206,6 @@ class ParseSummary:
     rejected_revenue: int
     missing_profit: int
     unreadable_profit: int
-    extra_cells: int
     duplicates: int
     rounded_amounts: int
     has_profit: bool
@@ -234,7 +230,6 @@ def _summary(
         rejected_revenue=parsed.rejected_revenue,
         missing_profit=parsed.missing_profit,
         unreadable_profit=len(parsed.unreadable_profit),
-        extra_cells=len(parsed.extra_cells),
         duplicates=len(parsed.duplicates),
         rounded_amounts=parsed.rounded_amounts,
         has_profit=parsed.has_profit,
