@@ -113,11 +113,14 @@ class Translator:
         return self(key, **{k: _escape_value(v) for k, v in values.items()})
 
     def error(self, err: Exception, *, markdown: bool = True) -> str:
-        """The message of an error in this language (a :class:`~kadash.errors.KadashError`
-        is translated by its key; anything else is shown as an unexpected problem). Values in
+        """The message of an error in this language, as the app shows it (a
+        :class:`~kadash.errors.KadashError` is translated by its key, in its ``app_error``
+        wording where there is one; anything else is shown as an unexpected problem). Values in
         it are escaped for Markdown unless ``markdown`` is false."""
         key, params = getattr(err, "key", None), getattr(err, "params", {})
         show = self.md if markdown else self
+        if key is not None and self.has(app := key.replace("error.", "app_error.", 1)):
+            return show(app, **params)  # the app's wording: no command-line flags
         if key is not None and self.has(key):
             return show(key, **params)
         return show("error.unexpected", detail=str(err))

@@ -20,7 +20,7 @@ from kadash.concentration import (
     major_customers,
     rank_customers,
 )
-from kadash.customers import filter_transactions, summarize_customers
+from kadash.customers import filter_transactions, headline, revenue_by_month, summarize_customers
 from kadash.errors import KadashError
 from kadash.exact import minor_to_decimal
 from kadash.i18n import Translator, translator
@@ -95,6 +95,10 @@ def _money(minor: int | None) -> float | None:
     return None if minor is None else float(minor_to_decimal(minor))
 
 
+def _day(value: Any) -> str | None:
+    return None if value is None or pd.isna(value) else str(np.datetime64(value, "D"))
+
+
 def _share(value: float | None) -> float | None:
     """A share for JSON: ``None`` (null) where it is undefined (P = 0, no customers)."""
     return None if value is None or math.isnan(value) else float(value)
@@ -105,7 +109,6 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
     a, parsed = analysis, analysis.parsed
     has_profit = parsed.has_profit
     conc = a.concentration
-    dates = a.lines["date"]
     tiers = [
         {
             "id": row.id,
@@ -122,10 +125,7 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
     # The disclosure line is about revenue, whatever the ranking basis.
     majors = major_customers(rank_customers(a.ranked, "revenue"), "revenue")
     raw, formats = a.raw, parsed.formats
-    revenue = a.lines["revenue"].to_numpy()
-    # Group on the month as a number (exact int64 sums), and format each month once.
-    months = a.lines["date"].to_numpy().astype("datetime64[M]")
-    by_month = pd.Series(revenue).groupby(months.view(np.int64)).sum()
+    totals = headline(a.ranked)
     return {
         "settings": a.settings.to_dict(),
         "basis": a.settings.basis,
@@ -152,15 +152,13 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
         "rounded_amounts": parsed.rounded_amounts,
         "lines_in_view": len(a.lines),
         "customers": conc.customers,
-        "total_revenue": _money(int(revenue.sum())),
-        "gross_sales": _money(int(revenue[revenue > 0].sum())),
-        "returns": _money(int(revenue[revenue < 0].sum())),
-        "revenue_by_month": {
-            str(np.datetime64(int(m), "M")): _money(int(v)) for m, v in by_month.items()
-        },
-        "total_profit": _money(int(a.lines["profit"].sum())) if has_profit else None,
-        "date_min": None if dates.empty else str(dates.min().date()),
-        "date_max": None if dates.empty else str(dates.max().date()),
+        "total_revenue": _money(totals.revenue),
+        "gross_sales": _money(totals.gross_revenue),
+        "returns": _money(totals.returns),
+        "revenue_by_month": {m: _money(int(v)) for m, v in revenue_by_month(a.lines).items()},
+        "total_profit": _money(totals.profit) if has_profit else None,
+        "date_min": _day(totals.first_date),
+        "date_max": _day(totals.last_date),
         "negative_customers": conc.negative_customers,
         "top_share": conc.top_share,
         "top_n_share": conc.top_n_share,

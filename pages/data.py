@@ -73,6 +73,9 @@ def _row_account(t: Translator, view: View, summary: ParseSummary) -> None:
     if summary.rounded_amounts:
         n = summary.rounded_amounts
         st.info(t.plural("data.rounded", n, n=t.number(n)), icon=":material/info:")
+    if not summary.rows_read:
+        st.warning(t("error.no_data_lines"), icon=":material/warning:")
+        return
     if not summary.rows_rejected:
         st.success(t("data.all_accepted"), icon=":material/check_circle:")
         return
@@ -89,6 +92,11 @@ def _row_account(t: Translator, view: View, summary: ParseSummary) -> None:
             }
         ),
         hide_index=True,
+        column_config={
+            t("col.reason"): st.column_config.TextColumn(width="medium"),
+            t("col.lines"): st.column_config.NumberColumn(width="small"),
+            t("col.how_to_fix"): st.column_config.TextColumn(width="large"),
+        },
     )
     table = rejected_table(problems.rejected, t=t)
     st.dataframe(table, hide_index=True, height=320 if n > 8 else "auto", lazy=n > LAZY_ROWS)
@@ -122,12 +130,12 @@ def render() -> None:
     if summary is not None:
         _row_account(t, view, summary)
     with st.expander(t("data.reading_title"), icon=":material/tune:"):
-        reading_form(t, view)
+        reading_form(t, view, summary)
     # Open when the columns need the user's attention; tucked away when they were recognised.
     with st.expander(t("data.mapping_title"), expanded=summary is None, icon=":material/edit:"):
         mapping_form(t, view)
     with st.expander(t("data.preview_title"), expanded=summary is None, icon=":material/table:"):
-        st.dataframe(view.facts().preview.rename_axis(t("col.line")), height=300)
+        st.dataframe(view.facts().preview.rename_axis(t("col.line")), height="auto")
 
 
 if __name__ == "__main__":

@@ -306,7 +306,7 @@ class TestFormatFlags:
         path.write_text("customer;date;amount\nA;2024-01-05;1.234\nB;2024-01-06;2.000\n", "utf-8")
         assert main(["report", str(path)]) == 2
         err = capsys.readouterr().err
-        assert "Choose the decimal mark" in err and "--decimal" in err and err.count("\n") == 1
+        assert "Give the decimal mark with --decimal" in err and err.count("\n") == 1
         assert _json(capsys, "report", str(path), "--decimal", ",")["total_revenue"] == 3234.0
         assert _json(capsys, "report", str(path), "--decimal", ".")["total_revenue"] == 3.234
 

@@ -14,6 +14,7 @@ from kadash.customers import (
     filter_options,
     filter_transactions,
     headline,
+    revenue_by_month,
     search_customers,
     summarize_customers,
 )
@@ -158,6 +159,32 @@ class TestHeadline:
     def test_empty(self):
         h = headline(summarize_customers(TX.iloc[0:0]))
         assert (h.customers, h.revenue, h.days, h.margin) == (0, 0, 0, None)
+
+
+class TestRevenueByMonth:
+    def test_hand_worked(self):
+        out = revenue_by_month(TX)
+        assert out.to_dict() == {"2024-01": 2000, "2024-02": 750, "2024-03": -200}
+        assert out.dtype == np.int64
+
+    def test_empty(self):
+        assert revenue_by_month(TX.iloc[0:0]).empty
+
+    @given(st.lists(st.tuples(st.dates(), st.integers(-(10**12), 10**12)), max_size=30))
+    def test_matches_a_plain_groupby(self, rows):
+        lines = pd.DataFrame(
+            {
+                "date": np.array([d for d, _ in rows], dtype="datetime64[s]"),
+                "revenue": np.array([v for _, v in rows], dtype=np.int64),
+            }
+        )
+        expected: dict[str, int] = {}
+        for day, value in sorted(rows):
+            key = f"{day.year:04d}-{day.month:02d}"
+            expected[key] = expected.get(key, 0) + value
+        out = revenue_by_month(lines)
+        assert out.to_dict() == expected
+        assert out.index.tolist() == sorted(expected)
 
 
 @given(

@@ -565,9 +565,13 @@ class TestOddStates:
         at = _app()
         at.file_uploader(key="source.upload").upload("h.csv", b"customer,date,amount\n")
         _ok(at.run())
-        assert any("no usable lines" in w.value for w in at.warning)
+        assert any("a header but no lines under it" in w.value for w in at.warning)
         _ok(at.switch_page("pages/tiers.py").run())
+        assert any("a header but no lines under it" in w.value for w in at.warning)
         _ok(at.switch_page("pages/data.py").run())
+        assert [m.value for m in at.metric][-5:-2] == ["0", "0", "0"]  # read, accepted, rejected
+        assert any("a header but no lines under it" in w.value for w in at.warning)
+        assert not at.success  # not "every line was accepted"
 
     def test_hostile_tier_names_stay_text(self):
         names = ["[x](http://evil)", "<b>B</b>", "C"]
@@ -636,6 +640,37 @@ class TestRealExports:
         _ok(at.switch_page("pages/overview.py").run())
         assert _metric(at, "Customers") == "2"
 
+    def test_decimal_mark_can_be_revised(self):
+        at = _upload(
+            _app(), "eu.csv", b"customer;date;amount\nA;2024-01-05;1.234\nB;2024-01-06;2.000\n"
+        )
+        _ok(at.switch_page("pages/data.py").run())
+        question = next(w.value for w in at.warning if "Column 'amount'" in w.value)
+        assert "Choose the decimal mark on the Data page" in question
+        assert "--decimal" not in question  # command-line flags are for the CLI
+        at.radio(key="data.ask.decimal").set_value(",")
+        _ok(at.run())
+        assert at.selectbox(key="data.decimal").value == ","  # the answer shows in the form
+        at.selectbox(key="data.decimal").set_value(".")
+        _ok(at.run())
+        assert _metric(at, "Revenue accepted") == "3.23"  # 1.234 + 2.000, rounded to cents
+        at.selectbox(key="data.decimal").set_value("")
+        _ok(at.run())
+        assert at.radio(key="data.ask.decimal").value is None  # asked again
+
+    def test_detected_formats_are_named(self):
+        data = '客戶編號,日期,金額\nA,05/01/2024,"NT$1,234.50"\nB,31/01/2024,2\n'
+        at = _upload(_app(), "tw.csv", data.encode("cp950"))
+        _ok(at.switch_page("pages/data.py").run())
+        decimal, order = at.selectbox(key="data.decimal"), at.selectbox(key="data.date_order")
+        assert (decimal.value, order.value) == ("", "")  # "" is: detect
+        assert decimal.options[0] == "Detected: Point (1,234.50)"
+        assert order.options[0] == "Detected: Day first (31/12)"
+        assert any("Amounts are in TWD." in c.value for c in at.caption)
+        order.set_value("mdy")  # 31/01 cannot be month first: that line is now rejected
+        _ok(at.run())
+        assert (_metric(at, "Accepted"), _metric(at, "Rejected")) == ("1", "1")
+
     def test_date_order_is_asked(self):
         at = _upload(_app(), "us.csv", b"customer,date,amount\nA,01/02/2024,1\nB,03/04/2024,2\n")
         _ok(at.switch_page("pages/data.py").run())
@@ -656,6 +691,10 @@ class TestRealExports:
         # Read as Western text the header is no longer recognised: the mapping is asked for.
         assert _metric(at, "Encoding") == "Windows-1252"
         assert any("Choose a column for" in e for e in _errors(at))
+        # Another file starts with its own choices, not the last file's.
+        at = _upload(at, "cn.csv", "客户编号,日期,金额\nA,2024-01-05,5\n".encode("gb18030"))
+        assert at.selectbox(key="data.encoding").value == ""
+        assert _metric(at, "Encoding") == "GB18030"
 
     def test_workbook_with_two_sheets(self):
         import io
@@ -695,3 +734,37 @@ class TestRealExports:
         at.file_uploader(key="data.mapping_file").upload("m.json", mapping, "application/json")
         _ok(at.run())
         assert _metric(at, "Revenue accepted") == "12.00"
+
+    def test_mapping_file_naming_other_columns_says_so(self):
+        data = b"a,b,c,d\nx,2024-01-01,5,W\ny,2024-01-02,7,E\n"
+        at = _upload(_app(), "odd.csv", data)
+        _ok(at.switch_page("pages/data.py").run())
+        mapping = b'{"customer_id": "a", "date": "b", "revenue": "c", "region": "Area", "x": "d"}'
+        at.file_uploader(key="data.mapping_file").upload("m.json", mapping, "application/json")
+        _ok(at.run())
+        assert _metric(at, "Revenue accepted") == "12.00"  # the usable part is applied
+        notice = next(w.value for w in at.warning if "Applied, except" in w.value)
+        assert "Region → 'Area' (no such column here)" in notice
+        assert "'x' (not a field kadash knows)" in notice
+
+    def test_mapping_file_missing_a_required_column_is_refused(self):
+        at = _upload(_app(), "odd.csv", b"a,b,c\nx,2024-01-01,5\n")
+        _ok(at.switch_page("pages/data.py").run())
+        mapping = b'{"customer_id": "a", "date": "b", "revenue": "Sales"}'
+        at.file_uploader(key="data.mapping_file").upload("m.json", mapping, "application/json")
+        _ok(at.run())
+        assert any(
+            "Column 'Sales' (for Amount (revenue)) is not in the file" in e for e in _errors(at)
+        )
+
+    def test_mapping_is_remembered_for_a_file_with_the_same_columns(self):
+        at = _upload(_app(), "jan.csv", b"a,b,c\nx,2024-01-01,5\ny,2024-01-02,7\n")
+        _ok(at.switch_page("pages/data.py").run())
+        for field, column in {"customer_id": "a", "date": "b", "revenue": "c"}.items():
+            at.selectbox(key=f"data.map.{field}").set_value(column)
+        at.button(key="FormSubmitter:data.mapping-Apply mapping").click()
+        _ok(at.run())
+        assert _metric(at, "Revenue accepted") == "12.00"
+        at = _upload(at, "feb.csv", b"a,b,c\nz,2024-02-01,30\n")  # next month's export
+        assert _metric(at, "Revenue accepted") == "30.00"
+        assert any("same columns as one mapped earlier" in i.value for i in at.info)

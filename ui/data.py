@@ -44,6 +44,7 @@ SAMPLE_PATH = Path(__file__).resolve().parent.parent / "data" / "sample" / "tran
 UPLOAD_KEY = "source.upload"
 _DIGESTS = "kadash.digests"
 _MAPPINGS = "kadash.mappings"
+_MAPPINGS_BY_HEADER = "kadash.mappings_by_header"
 _OPTIONS = "kadash.read_options"
 
 
@@ -77,13 +78,15 @@ def current_source() -> Source:
     return Source(uploaded.name, digests[uploaded.file_id], len(data), False, data)
 
 
-def set_mapping(digest: str, mapping: dict[str, str] | None) -> None:
-    """Remember the user's mapping for this file (``None``: back to the guess)."""
-    mappings = st.session_state.setdefault(_MAPPINGS, {})
-    if mapping is None:
-        mappings.pop(digest, None)
-    else:
-        mappings[digest] = dict(mapping)
+def set_mapping(digest: str, header: tuple[str, ...], mapping: dict[str, str] | None) -> None:
+    """Remember the user's mapping for this file, and for any later file of this session with
+    the same columns, as next month's export (``None``: back to the guess)."""
+    for store, key in ((_MAPPINGS, digest), (_MAPPINGS_BY_HEADER, header)):
+        mappings = st.session_state.setdefault(store, {})
+        if mapping is None:
+            mappings.pop(key, None)
+        else:
+            mappings[key] = dict(mapping)
 
 
 @dataclass(frozen=True)
@@ -312,10 +315,24 @@ class View:
     def guessed_mapping(self) -> dict[str, str]:
         return guess_mapping(self.header())
 
+    def mapping_origin(self) -> str:
+        """Where the mapping comes from: ``"chosen"`` for this file, ``"remembered"`` from an
+        earlier file with the same columns, or ``"detected"`` from the header names."""
+        if self.source.digest in st.session_state.get(_MAPPINGS, {}):
+            return "chosen"
+        if self.header() in st.session_state.get(_MAPPINGS_BY_HEADER, {}):
+            return "remembered"
+        return "detected"
+
     def chosen_mapping(self) -> dict[str, str]:
-        """The user's mapping for this file, or the guess; not yet checked."""
-        chosen = st.session_state.get(_MAPPINGS, {}).get(self.source.digest)
-        return dict(chosen or self.guessed_mapping())
+        """The user's mapping for this file, the one chosen for an earlier file with the same
+        columns, or the guess; not yet checked."""
+        origin = self.mapping_origin()
+        if origin == "chosen":
+            return dict(st.session_state[_MAPPINGS][self.source.digest])
+        if origin == "remembered":
+            return dict(st.session_state[_MAPPINGS_BY_HEADER][self.header()])
+        return self.guessed_mapping()
 
     def mapping(self) -> dict[str, str]:
         """The mapping in use, checked against the header."""

@@ -73,9 +73,14 @@ def filters_in_force(t: Translator, settings: Settings) -> str:
 def error_text(t: Translator, err: Exception) -> str:
     """An error for the app: a missing column is named by its label, with the way to fix it
     here (the library's message speaks of command-line flags)."""
-    if getattr(err, "key", None) == "error.mapping_missing":
+    key = getattr(err, "key", None)
+    if key == "error.mapping_missing":
         labels = ", ".join(t(f"field.{f}") for f in err.params["missing"])
         return t.md("data.mapping_missing", fields=labels, columns=err.params["columns"])
+    if key in ("error.mapping_absent", "error.mapping_twice"):  # fields by their labels
+        named = {p: t(f"field.{err.params[p]}") for p in ("field", "first", "second")
+                 if p in err.params}  # fmt: skip
+        return t.error(KadashError(key, **{**err.params, **named}))
     return t.error(err)
 
 
@@ -101,7 +106,8 @@ def require_customers(t: Translator, view: View) -> ParseSummary:
         empty = view.ranked().empty
     if summary.rows_accepted == 0:
         read, rejected = t.number(summary.rows_read), t.number(summary.rows_rejected)
-        st.warning(t("data.no_lines", read=read, rejected=rejected), icon=":material/warning:")
+        message = t("data.no_lines", read=read, rejected=rejected) if summary.rows_read else None
+        st.warning(message or t("error.no_data_lines"), icon=":material/warning:")
         st.page_link("pages/data.py", label=t("data.fix_link"), icon=":material/build:")
         st.stop()
     if empty:
