@@ -54,12 +54,14 @@ def _kept_lines(t: Translator, key: str, frame: pd.DataFrame, value_key: str) ->
 
 def _row_account(t: Translator, view: View, summary: ParseSummary) -> None:
     st.subheader(t("data.account_title"), anchor=False)
-    cols = st.columns(5, border=True)
+    # Lines, then money: exact amounts to the cent need the width of half the page.
+    cols = st.columns(3, border=True)
     cols[0].metric(t("data.rows_read"), t.number(summary.rows_read))
     cols[1].metric(t("data.rows_accepted"), t.number(summary.rows_accepted))
     cols[2].metric(t("data.rows_rejected"), t.number(summary.rows_rejected))
-    cols[3].metric(t("data.revenue_accepted"), t.money(summary.accepted_revenue, 2))
-    cols[4].metric(
+    cols = st.columns(2, border=True)
+    cols[0].metric(t("data.revenue_accepted"), t.money(summary.accepted_revenue, 2))
+    cols[1].metric(
         t("data.revenue_rejected"),
         t.money(summary.rejected_revenue, 2),
         help=t("data.revenue_rejected_help"),
@@ -83,20 +85,17 @@ def _row_account(t: Translator, view: View, summary: ParseSummary) -> None:
     reasons = [r for r in REJECT_REASONS if counts[r]]
     n = summary.rows_rejected
     st.warning(t.plural("data.some_rejected", n, n=t.number(n)), icon=":material/warning:")
-    st.dataframe(
+    # A static table: the fixes are sentences and must wrap, not be cut off.
+    st.table(
         pd.DataFrame(
             {
                 t("col.reason"): [t(f"reason.{r}") for r in reasons],
-                t("col.lines"): [counts[r] for r in reasons],
+                t("col.lines"): [t.number(counts[r]) for r in reasons],
                 t("col.how_to_fix"): [t(f"fix.{r}") for r in reasons],
             }
         ),
         hide_index=True,
-        column_config={
-            t("col.reason"): st.column_config.TextColumn(width="medium"),
-            t("col.lines"): st.column_config.NumberColumn(width="small"),
-            t("col.how_to_fix"): st.column_config.TextColumn(width="large"),
-        },
+        border="horizontal",
     )
     table = rejected_table(problems.rejected, t=t)
     st.dataframe(table, hide_index=True, height=320 if n > 8 else "auto", lazy=n > LAZY_ROWS)

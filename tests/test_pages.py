@@ -258,13 +258,14 @@ class TestUpload:
             "5",
             "3",
         )
-        reasons = at.dataframe[0].value
+        reasons = at.table[0].value
         assert reasons["Reason"].tolist() == [
             "Customer id is blank",
             "Date cannot be read",
             "Amount cannot be read",
         ]
-        lines = at.dataframe[1].value
+        assert reasons["Lines"].tolist() == ["1", "1", "1"]
+        lines = at.dataframe[0].value
         assert lines["Line"].tolist() == [6, 7, 8]
         assert lines["Cell"].tolist() == ["", "2024-13-01", "=1+2"]
         assert any("1 accepted line has no gross profit" in i.value for i in at.info)
@@ -324,6 +325,7 @@ class TestUpload:
 _TEXT_KEYS = {"body", "label", "help", "placeholder", "content"}
 _SKIP_TYPES = {"flex_container", "column", "form", "expander_block", "tab", "vertical_block"}
 _KNOWN_TYPES = {
+    "table",
     "title",
     "header",
     "subheader",
@@ -417,6 +419,10 @@ def _untranslated(at: AppTest, data_words: set[str]) -> list[str]:
                 texts += [o for o in data.get("options", []) if isinstance(o, str)]
             if kind == "plotly_chart":
                 texts += _plotly_texts(data["spec"])
+            if kind == "table":  # a small table of our own sentences: every cell is text
+                frame = node.value
+                texts += [str(c) for c in frame.columns]
+                texts += [v for v in frame.to_numpy().ravel() if isinstance(v, str)]
             if kind == "dataframe":
                 frame = node.value
                 texts += [str(c) for c in frame.columns if str(c) not in data_words]
@@ -723,7 +729,7 @@ class TestRealExports:
             "1",
         )
         assert _metric(at, "Revenue accepted") == "1,334.50"
-        reasons = at.dataframe[0].value
+        reasons = at.table[0].value
         assert reasons["Reason"].tolist() == ["A total line, not a customer's"]
 
     def test_saved_mapping_maps_next_month_in_one_click(self):
