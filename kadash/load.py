@@ -16,11 +16,14 @@ import codecs
 import csv
 import gzip
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from kadash.columns import find_header_row, recognised_fields
@@ -28,11 +31,23 @@ from kadash.encodings import canonical_encoding, detect_encoding
 from kadash.errors import KadashError
 from kadash.sheets import OLE2_MAGIC, PARQUET_MAGIC, ZIP_MAGIC, excel_rows, parquet_columns
 
-__all__ = ["DELIMITERS", "LoadError", "RawTable", "file_format", "read_cells", "sniff_delimiter"]
+__all__ = [
+    "DELIMITERS",
+    "LoadError",
+    "RawTable",
+    "TextLayout",
+    "file_format",
+    "layout_of",
+    "read_cells",
+    "read_columns",
+    "read_rows",
+    "sniff_delimiter",
+]
 
 DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
 _BOM = b"\xef\xbb\xbf"
 _HEAD_BYTES = 1 << 16
+_SNIFF_BYTES = 1 << 18  # what encoding detection looks at
 _GZIP = b"\x1f\x8b"
 _DELIMITER_NAMES = {"comma": ",", "semicolon": ";", "tab": "\t", "\\t": "\t", "pipe": "|"}
 _HEADER_SEARCH = 30  # rows looked at for the header (a title block may come first)
@@ -374,14 +389,61 @@ def _late_encoding(data: bytes, start: int) -> str:
     return detect_encoding(telling, exclude_utf8=True)
 
 
-def _read_text(data: bytes, *, encoding: str | None, delimiter: str | None) -> RawTable:
-    chosen = encoding is not None
-    encoding = canonical_encoding(encoding) if chosen else detect_encoding(data)
-    if "16" not in encoding and _looks_binary(data[:_HEAD_BYTES]):
+@dataclass(frozen=True)
+class TextLayout:
+    """How a delimited text file is laid out: all a reader needs to know before the rows.
+
+    Attributes
+    ----------
+    encoding, delimiter
+        As detected or chosen (``utf-8-sig`` when the file starts with a BOM).
+    header
+        The column names, made unique (see :class:`RawTable`).
+    header_row
+        Records above the header (a title block); the header is on line ``header_row + 1``.
+    header_lines
+        Physical lines up to and including the header (more than ``header_row + 1`` when a
+        quoted value in the title block or header holds a line break).
+    """
+
+    encoding: str
+    delimiter: str
+    header: tuple[str, ...]
+    header_row: int = 0
+    header_lines: int = 1
+
+    @property
+    def header_line(self) -> int:
+        return self.header_row + 1
+
+
+def _text_layout(head: bytes, *, encoding: str | None, delimiter: str | None) -> TextLayout:
+    """The layout of a text file from its first bytes (``encoding`` as detected on them when
+    not given: a later byte that does not fit is for the reader to find)."""
+    encoding = canonical_encoding(encoding) if encoding is not None else detect_encoding(head)
+    if "16" not in encoding and _looks_binary(head[:_HEAD_BYTES]):
         raise LoadError("error.binary")
     if encoding in ("utf-8", "utf-8-sig"):
+        encoding = "utf-8-sig" if head.startswith(_BOM) else "utf-8"
+    text = _decode(head[:_HEAD_BYTES], encoding, prefix=True).removeprefix("\ufeff")
+    if delimiter is None:
+        delimiter = sniff_delimiter(text)
+    else:
+        delimiter = _DELIMITER_NAMES.get(delimiter.lower(), delimiter)
+        if delimiter not in DELIMITERS:
+            raise LoadError("error.bad_delimiter", delimiter=repr(delimiter))
+    header, header_row, header_lines = _parse_header(text, delimiter)
+    names = _unique_names(header)
+    _check_columns(names, delimiter)
+    return TextLayout(encoding, delimiter, tuple(names), header_row, header_lines)
+
+
+def _read_text(data: bytes, *, encoding: str | None, delimiter: str | None) -> RawTable:
+    chosen = encoding is not None
+    layout = _text_layout(data[:_SNIFF_BYTES], encoding=encoding, delimiter=delimiter)
+    encoding = layout.encoding
+    if encoding in ("utf-8", "utf-8-sig"):
         body = data[len(_BOM) :] if data.startswith(_BOM) else data
-        encoding = "utf-8-sig" if data.startswith(_BOM) else "utf-8"
         if not chosen:
             # Detection saw the first 256 KB; a byte further on may tell another story.
             try:
@@ -393,30 +455,159 @@ def _read_text(data: bytes, *, encoding: str | None, delimiter: str | None) -> R
     else:
         # Other encodings are decoded once and read as UTF-8 from then on.
         body = _decode(data, encoding).removeprefix("\ufeff").encode("utf-8")
-    head = _decode(body[:_HEAD_BYTES], "utf-8", prefix=True)
-    if delimiter is None:
-        delimiter = sniff_delimiter(head)
-    else:
-        delimiter = _DELIMITER_NAMES.get(delimiter.lower(), delimiter)
-        if delimiter not in DELIMITERS:
-            raise LoadError("error.bad_delimiter", delimiter=repr(delimiter))
-    header, header_row, header_lines = _parse_header(head, delimiter)
-    names = _unique_names(header)
-    _check_columns(names, delimiter)
-    simple_header = header_lines == header_row + 1  # no line break inside the title or header
-    frame = _read_fast(body, names, delimiter, header_lines) if simple_header else None
+    names, delimiter = list(layout.header), layout.delimiter
+    simple_header = layout.header_lines == layout.header_row + 1  # no line break inside
+    frame = _read_fast(body, names, delimiter, layout.header_lines) if simple_header else None
     overflow = pd.Series([], dtype="str", name="overflow")
     if frame is None:
-        frame, overflow = _read_exact(_decode(body, "utf-8"), names, delimiter, header_row)
+        frame, overflow = _read_exact(_decode(body, "utf-8"), names, delimiter, layout.header_row)
     frame = _drop_trailing_blank_rows(frame, overflow)
     return RawTable(
         cells=frame,
-        header=tuple(names),
+        header=layout.header,
         encoding=encoding,
         delimiter=delimiter,
         overflow=overflow,
-        header_line=header_row + 1,
+        header_line=layout.header_line,
     )
+
+
+#: Encodings the typed reader splits as bytes: their multi-byte characters never hold the bytes
+#: of ``,`` ``;`` tab, a double quote or a line break (all below 0x40), so only the texts need
+#: decoding, once per distinct value. (``|`` is 0x7C, a valid second byte of Big5 and GBK.)
+_LEGACY = ("cp950", "big5hkscs", "gb18030", "cp1252")
+_DICTIONARY = pa.dictionary(pa.int32(), pa.string())
+
+
+def layout_of(source: bytes | Path, *, encoding: str | None = None,
+              delimiter: str | None = None) -> TextLayout | None:  # fmt: skip
+    """The layout of a delimited text file, from its first bytes; ``None`` for a workbook, a
+    Parquet or a compressed file (they are read whole).
+
+    Raises
+    ------
+    LoadError
+        As :func:`read_cells` would, for a file that cannot be read as a table.
+    """
+    if isinstance(source, Path):
+        with source.open("rb") as f:
+            head = f.read(_SNIFF_BYTES)
+    else:
+        head = source[:_SNIFF_BYTES]
+    if head.startswith(_GZIP) or file_format(head) != "csv":
+        return None
+    if not head.strip():
+        raise LoadError("error.empty_file")
+    return _text_layout(head, encoding=encoding, delimiter=delimiter)
+
+
+def read_columns(
+    source: bytes | Path,
+    layout: TextLayout,
+    columns: Sequence[str],
+    *,
+    dictionary: Sequence[str] = (),
+) -> pa.Table | None:
+    """The typed reader: only ``columns`` of a delimited file, as Arrow text, in one pass of
+    pyarrow's multi-threaded CSV reader (``dictionary`` ones dictionary-encoded: few distinct
+    values, such as ids, dates and regions, then take little memory and are parsed once).
+
+    Cells are exactly as :func:`read_cells` gives them, and row ``i`` is line
+    ``layout.header_lines + 1 + i``. ``None`` when that cannot be promised cheaply — a blank
+    line, a row with another number of cells, a byte that does not fit the encoding, a line
+    break inside the header, UTF-16 or a ``|``-delimited legacy file: then read the cells with
+    :func:`read_cells`.
+    """
+    encoding = layout.encoding
+    legacy = encoding in _LEGACY
+    if layout.header_lines != layout.header_row + 1:
+        return None
+    if not (encoding in ("utf-8", "utf-8-sig") or (legacy and layout.delimiter != "|")):
+        return None
+    text, coded = (pa.binary(), pa.dictionary(pa.int32(), pa.binary())) if legacy else (
+        pa.string(), _DICTIONARY)  # fmt: skip
+    types = {c: coded if c in dictionary else text for c in columns}
+    try:
+        table = pa_csv.read_csv(
+            str(source) if isinstance(source, Path) else pa.BufferReader(source),
+            read_options=pa_csv.ReadOptions(
+                skip_rows=layout.header_lines, column_names=list(layout.header)
+            ),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=layout.delimiter,
+                newlines_in_values=True,  # a quoted line break stays inside its record
+                ignore_empty_lines=False,  # a blank line is a row of one cell: not simple
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                include_columns=list(columns),
+                column_types=types,
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        if legacy:
+            table = pa.table({c: _decoded(table[c], encoding) for c in columns})
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return None
+    return table
+
+
+def _decoded(column: pa.ChunkedArray, encoding: str) -> pa.ChunkedArray:
+    """Bytes in a legacy encoding → text: ASCII-only chunks as they are, else once per
+    distinct value."""
+    chunks = []
+    for chunk in column.chunks:
+        if pa.types.is_dictionary(chunk.type):
+            values = [v.decode(encoding) for v in chunk.dictionary.to_pylist()]
+            chunks.append(pa.DictionaryArray.from_arrays(chunk.indices, pa.array(values)))
+            continue
+        try:
+            chunks.append(pc.cast(chunk, pa.string()))  # checks UTF-8, which ASCII is
+        except pa.ArrowInvalid:
+            coded = pc.dictionary_encode(chunk)
+            values = [v.decode(encoding) for v in coded.dictionary.to_pylist()]
+            chunks.append(pc.take(pa.array(values, pa.string()), coded.indices))
+    if not chunks:
+        kind = column.type
+        return pa.chunked_array([], _DICTIONARY if pa.types.is_dictionary(kind) else pa.string())
+    return pa.chunked_array(chunks)
+
+
+def read_rows(source: bytes | Path, layout: TextLayout, rows: np.ndarray) -> pd.DataFrame:
+    """All cells of the given rows (0-based, ascending) of a file :func:`read_columns` read,
+    as text, indexed by line; streamed, so memory holds one block and the rows asked for."""
+    wanted = np.asarray(rows, dtype=np.int64)
+    reader = pa_csv.open_csv(
+        str(source) if isinstance(source, Path) else pa.BufferReader(source),
+        read_options=pa_csv.ReadOptions(
+            skip_rows=layout.header_lines, column_names=list(layout.header)
+        ),
+        parse_options=pa_csv.ParseOptions(
+            delimiter=layout.delimiter, newlines_in_values=True, ignore_empty_lines=False
+        ),
+        convert_options=pa_csv.ConvertOptions(
+            column_types=dict.fromkeys(layout.header, pa.binary()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    parts, start = [], 0
+    for batch in reader:
+        end = start + batch.num_rows
+        lo, hi = np.searchsorted(wanted, [start, end])
+        if hi > lo:
+            parts.append(batch.take(pa.array(wanted[lo:hi] - start)))
+        start = end
+    encoding = "utf-8" if layout.encoding.startswith("utf-8") else layout.encoding
+    table = pa.Table.from_batches(parts, schema=reader.schema)
+    frame = pd.DataFrame(
+        {
+            name: pd.array([b.decode(encoding) for b in table[name].to_pylist()], dtype="str")
+            for name in layout.header
+        }
+    )
+    frame.index = pd.Index(wanted + layout.header_lines + 1, name="line")
+    return frame
 
 
 def _looks_binary(head: bytes) -> bool:

@@ -10,7 +10,7 @@ line keeps its revenue and counts as missing profit) and exact duplicates of an 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +27,15 @@ from kadash.errors import KadashError
 from kadash.exact import check_sum_fits
 from kadash.load import RawTable
 
-__all__ = ["REJECT_REASONS", "TOTAL_CELL", "ParseResult", "parse_transactions"]
+__all__ = [
+    "REJECT_REASONS",
+    "TOTAL_CELL",
+    "Columns",
+    "NotClean",
+    "ParseResult",
+    "parse_columns",
+    "parse_transactions",
+]
 
 #: Reasons a line is rejected, in the order they are tested (the first that applies wins).
 #: An empty line between rows has a blank customer id. ``too_many_fields`` comes last: a line
@@ -125,6 +133,105 @@ class ParseResult:
         return {reason: int(counts.get(reason, 0)) for reason in REJECT_REASONS}
 
 
+class NotClean(Exception):
+    """The typed reader met a line it cannot vouch for: read the file exactly instead."""
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The mapped columns of a table, and where to find its whole lines.
+
+    Attributes
+    ----------
+    arrays
+        Column name → its cells as Arrow text (string, or dictionary of strings), exactly as
+        read (untrimmed); at least the mapped columns.
+    lines
+        The spreadsheet line of each row (int64).
+    header
+        Every column name of the file, in order.
+    whole
+        Rows (0-based positions, ascending) → all their original cells, indexed by line.
+    overflow
+        For lines with non-empty cells beyond the header's columns: those cells, by line.
+    strict
+        The typed reader's promise: a line that would be rejected raises :class:`NotClean`,
+        so the caller reads the file exactly (and can then show every cell of it).
+    """
+
+    arrays: Mapping[str, pa.Array | pa.ChunkedArray]
+    lines: np.ndarray
+    header: tuple[str, ...]
+    whole: Callable[[np.ndarray], pd.DataFrame]
+    overflow: pd.Series = field(default_factory=lambda: pd.Series([], dtype="str"))
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class _Text:
+    """A text column as codes into its distinct trimmed values (in order of first occurrence),
+    so that checks and parsing look at each distinct value once."""
+
+    codes: np.ndarray  # int32, one per row
+    values: pa.Array  # distinct trimmed texts
+
+    @classmethod
+    def of(cls, column: pa.Array | pa.ChunkedArray) -> _Text:
+        chunked = column if isinstance(column, pa.ChunkedArray) else pa.chunked_array([column])
+        if not pa.types.is_dictionary(chunked.type):
+            chunked = pc.dictionary_encode(chunked)
+            if isinstance(chunked, pa.Array):
+                chunked = pa.chunked_array([chunked])
+        if chunked.num_chunks == 0:
+            return cls(np.zeros(0, dtype=np.int32), pa.array([], pa.string()))
+        chunked = chunked.unify_dictionaries()
+        raw_codes = np.concatenate(
+            [pc.fill_null(c.indices, -1).to_numpy(zero_copy_only=False) for c in chunked.chunks]
+        )
+        dictionary = pc.cast(chunked.chunks[0].dictionary, pa.string())
+        if (raw_codes < 0).any():  # a missing cell is an empty one
+            dictionary = pa.concat_arrays([dictionary, pa.array([""], pa.string())])
+            raw_codes = np.where(raw_codes < 0, len(dictionary) - 1, raw_codes)
+        # Trim the distinct values, then merge those that became equal.
+        trimmed = pc.dictionary_encode(pc.utf8_trim_whitespace(dictionary))
+        remap = trimmed.indices.to_numpy(zero_copy_only=False).astype(np.int32)
+        codes = remap[raw_codes] if len(remap) else raw_codes.astype(np.int32)
+        values = trimmed.dictionary
+        # Values in order of first occurrence (dictionaries are built in reading order, but
+        # merging can reorder): one pass over the codes puts them right.
+        first = pd.unique(codes)
+        if not np.array_equal(first, np.arange(len(first))):
+            order = np.full(len(values), -1, dtype=np.int32)
+            order[first] = np.arange(len(first), dtype=np.int32)
+            codes = order[codes]
+            values = pc.take(values, pa.array(first))
+        return cls(codes, values)
+
+    def at(self, value_mask: np.ndarray) -> np.ndarray:
+        """Rows whose value is marked in ``value_mask`` (one flag per distinct value)."""
+        return value_mask[self.codes] if len(self.codes) else np.zeros(0, dtype=bool)
+
+    def texts(self) -> pa.Array:
+        """Every row's trimmed text."""
+        return pc.take(self.values, pa.array(self.codes))
+
+    def first_rows(self) -> np.ndarray:
+        """The first row holding each distinct value."""
+        return pd.Series(self.codes).drop_duplicates().index.to_numpy(dtype=np.int64)
+
+    def categorical(self, rows: np.ndarray) -> pd.Categorical:
+        """The texts of ``rows`` (a boolean mask) as a categorical, its categories the values
+        used, sorted in plain (code point) order."""
+        codes = self.codes[rows]
+        used = np.flatnonzero(np.bincount(codes, minlength=len(self.values)) > 0)
+        kept = pc.take(self.values, pa.array(used))
+        order = pc.sort_indices(kept).to_numpy(zero_copy_only=False)
+        new = np.full(len(self.values), -1, dtype=np.int32)
+        new[used[order]] = np.arange(len(used), dtype=np.int32)
+        categories = pd.Index(pd.array(pc.take(kept, pa.array(order)), dtype="str"))
+        return pd.Categorical.from_codes(new[codes], dtype=pd.CategoricalDtype(categories))
+
+
 def parse_transactions(
     raw: RawTable,
     mapping: Mapping[str, str | None],
@@ -157,47 +264,81 @@ def parse_transactions(
     """
     mapping = check_mapping(mapping, raw.header)
     cells = raw.cells
-    lines = cells.index.to_numpy(dtype=np.int64)
-    stripped = {name: cells[column].str.strip() for name, column in mapping.items()}
-    repeated, total = _repeated_header(stripped, mapping), _total_row(stripped, cells)
+    columns = Columns(
+        arrays={c: _arrow(cells[c]) for c in set(mapping.values())},
+        lines=cells.index.to_numpy(dtype=np.int64),
+        header=raw.header,
+        whole=lambda rows: cells.iloc[rows],
+        overflow=raw.overflow,
+    )
+    return parse_columns(columns, mapping, decimal=decimal, date_order=date_order)
+
+
+def _arrow(series: pd.Series) -> pa.ChunkedArray:
+    """A text column of the cells frame as Arrow (no copy for Arrow-backed strings)."""
+    array = pa.array(series.array, type=pa.string(), from_pandas=True)
+    return array if isinstance(array, pa.ChunkedArray) else pa.chunked_array([array])
+
+
+def parse_columns(
+    columns: Columns,
+    mapping: Mapping[str, str],
+    *,
+    decimal: str | None = None,
+    date_order: str | None = None,
+) -> ParseResult:
+    """:func:`parse_transactions` on columns from either reader (``mapping`` checked)."""
+    strict = columns.strict
+    lines = columns.lines
+    ids = _Text.of(columns.arrays[mapping["customer_id"]])
+    days = _Text.of(columns.arrays[mapping["date"]])
+    revenue_cells = columns.arrays[mapping["revenue"]]
+    blank_values = flag(pc.equal(ids.values, "")), flag(pc.equal(days.values, ""))
+    blank_id, blank_date = ids.at(blank_values[0]), days.at(blank_values[1])
+    if strict and (blank_id.any() or blank_date.any()):
+        raise NotClean
+    repeated = _repeated_header(ids, days, revenue_cells, mapping)
+    total = _total_row(ids, blank_id | blank_date, columns)
+    if strict and (repeated.any() or total.any()):
+        raise NotClean
     # A repeated header or total line is not data: its cells must not sway the inference.
     data = ~(repeated | total)
-    blank_id = (stripped["customer_id"] == "").to_numpy()
-    dates = _parse_where(parse_dates, stripped["date"], data, lines, mapping["date"], date_order)
-    revenue = _parse_where(
-        parse_amounts, stripped["revenue"], data, lines, mapping["revenue"], decimal
-    )
+    dates = _parse_dates(days, data, lines, mapping["date"], date_order)
+    revenue = _parse_where(parse_amounts, revenue_cells, data, lines, mapping["revenue"], decimal)
     checks: list[tuple[str, np.ndarray, str | None]] = [
         ("repeated_header_row", repeated, None),
         ("total_row", total, None),
         ("blank_customer_id", blank_id, mapping["customer_id"]),
         ("unreadable_date", ~dates.ok, mapping["date"]),
         ("unreadable_amount", ~revenue.ok, mapping["revenue"]),
-        ("too_many_fields", np.isin(lines, raw.overflow.index.to_numpy(dtype=np.int64)), None),
+        ("too_many_fields", np.isin(lines, columns.overflow.index.to_numpy(np.int64)), None),
     ]
     assert tuple(key for key, _, _ in checks) == REJECT_REASONS
-    profit = None
-    if "profit" in mapping:
-        profit = _parse_where(
-            parse_amounts, stripped["profit"], data, lines, mapping["profit"], decimal
-        )
-
     # Reason codes: 0 = accepted, k = the k-th check (the first that applies wins).
-    code = np.zeros(len(cells), dtype=np.int8)
+    code = np.zeros(len(lines), dtype=np.int8)
     for k, (_, mask, _) in enumerate(checks, start=1):
         code[mask & (code == 0)] = k
     accepted = code == 0
+    if strict and not accepted.all():
+        raise NotClean
+    profit = None
+    if "profit" in mapping:
+        profit = _parse_where(
+            parse_amounts, columns.arrays[mapping["profit"]], data, lines, mapping["profit"],
+            decimal,
+        )  # fmt: skip
     rejected_codes = code[~accepted] - 1
     reason = np.array([key for key, _, _ in checks], dtype=object)[rejected_codes]
     column_at_fault = np.array([col or "" for _, _, col in checks], dtype=object)[rejected_codes]
-    rejected = _rejected_frame(raw, ~accepted, reason, column_at_fault)
+    rejected = _rejected_frame(columns, ~accepted, reason, column_at_fault)
 
+    everything = accepted.all()
     tx = pd.DataFrame(
         {
-            "line": lines[accepted],
-            "customer_id": _kept_rows(stripped["customer_id"], accepted),
-            "date": dates.dates[accepted],
-            "revenue": revenue.minor[accepted],
+            "line": lines if everything else lines[accepted],
+            "customer_id": ids.categorical(accepted),
+            "date": dates.dates if everything else dates.dates[accepted],
+            "revenue": revenue.minor if everything else revenue.minor[accepted],
         }
     )
     rounded = int(revenue.rounded[accepted].sum())
@@ -207,31 +348,31 @@ def parse_transactions(
         tx["profit_missing"] = ~profit.ok[accepted]
         rounded += int(profit.rounded[accepted].sum())
         check_sum_fits(tx["profit"].to_numpy(), mapping["profit"])
-        bad = accepted & ~profit.ok & ~profit.blank
+        bad = np.flatnonzero(accepted & ~profit.ok & ~profit.blank)
+        profit_cells = pc.utf8_trim_whitespace(
+            pc.take(columns.arrays[mapping["profit"]], pa.array(bad))
+        )
         unreadable_profit = pd.DataFrame(
-            {"line": lines[bad], "value": _kept_rows(stripped["profit"], bad)}
+            {"line": lines[bad], "value": pd.array(profit_cells, dtype="str")}
         )
     check_sum_fits(tx["revenue"].to_numpy(), mapping["revenue"])
+    texts = {}
     for name in FIELDS:
         if name in mapping and name not in ("customer_id", "date", "revenue", "profit"):
-            tx[name] = _kept_rows(stripped[name], accepted)
+            texts[name] = _Text.of(columns.arrays[mapping[name]])
+            tx[name] = texts[name].categorical(accepted)
+    keys = [ids.codes, dates.dates.view(np.int64), revenue.minor]
+    keys += [profit.minor] if profit is not None else []
+    keys += [t.codes for t in texts.values()]
     return ParseResult(
         transactions=tx,
         rejected=rejected,
         mapping=dict(mapping),
-        rows_read=len(cells),
+        rows_read=len(lines),
         rounded_amounts=rounded,
         unreadable_profit=unreadable_profit,
-        duplicates=_duplicates(
-            cells,
-            accepted,
-            (
-                pd.factorize(stripped["customer_id"])[0],
-                dates.dates.view(np.int64),
-                revenue.minor,
-            ),
-        ),
-        rejected_revenue=_rejected_revenue(revenue, stripped["revenue"], ~accepted, data),
+        duplicates=_duplicates(columns, accepted, keys),
+        rejected_revenue=_rejected_revenue(revenue, revenue_cells, ~accepted, data),
         formats={
             "decimal_mark": revenue.decimal_mark,
             "profit_decimal_mark": None if profit is None else profit.decimal_mark,
@@ -241,17 +382,40 @@ def parse_transactions(
     )
 
 
+def _parse_dates(
+    days: _Text, data: np.ndarray, lines: np.ndarray, column: str, order: str | None
+) -> ParsedDates:
+    """Dates of every row, each distinct text parsed once (those of data rows only: a total
+    line's cell must not sway the day/month order)."""
+    present = np.zeros(len(days.values), dtype=bool)
+    present[days.codes[data]] = True
+    wanted = np.flatnonzero(present)
+    first_lines = lines[days.first_rows()[wanted]] if len(wanted) else lines[:0]
+    got = parse_dates(
+        pc.take(days.values, pa.array(wanted)), lines=first_lines, column=column, order=order
+    )
+    ok = np.zeros(len(days.values), dtype=bool)
+    ok[wanted] = got.ok
+    value_dates = np.full(len(days.values), np.datetime64("NaT"), dtype="datetime64[s]")
+    value_dates[wanted] = got.dates
+    row_ok = days.at(ok) & data
+    row_dates = value_dates[days.codes] if len(days.codes) else value_dates[:0]
+    if not row_ok.all():
+        row_dates = np.where(row_ok, row_dates, np.datetime64("NaT"))
+    return ParsedDates(dates=row_dates, ok=row_ok, order=got.order)
+
+
 def _rejected_revenue(
-    revenue: ParsedAmounts, cells: pd.Series, rejected: np.ndarray, data: np.ndarray
+    revenue: ParsedAmounts, cells: pa.ChunkedArray, rejected: np.ndarray, data: np.ndarray
 ) -> int:
     """The amounts of the rejected lines that can be read — total and repeated header lines
     included (they were left out of parsing so as not to sway it), read with the decimal mark
     the column showed."""
     total = int(revenue.minor[rejected & data & revenue.ok].sum())
-    others = ~data
-    if others.any():
+    others = np.flatnonzero(~data)
+    if len(others):
         try:
-            extra = parse_amounts(_kept_rows(cells, others), decimal=revenue.decimal_mark)
+            extra = parse_amounts(pc.take(cells, pa.array(others)), decimal=revenue.decimal_mark)
         except KadashError:  # e.g. a total in another currency mark: not an amount of ours
             return total
         total += int(extra.minor[extra.ok].sum())
@@ -260,103 +424,111 @@ def _rejected_revenue(
 
 def _parse_where(
     parse: Any,
-    values: pd.Series,
+    values: pa.ChunkedArray,
     where: np.ndarray,
     lines: np.ndarray,
     column: str,
     option: str | None,
-) -> ParsedAmounts | ParsedDates:
-    """Run a column parser on the rows ``where`` holds (the others come out not ok)."""
-    keyword = "order" if parse is parse_dates else "decimal"
+) -> ParsedAmounts:
+    """Run the amount parser on the rows ``where`` holds (the others come out not ok)."""
     if where.all():
-        return parse(values, lines=lines, column=column, **{keyword: option})
-    got = parse(_kept_rows(values, where), lines=lines[where], column=column, **{keyword: option})
+        return parse(values, lines=lines, column=column, decimal=option)
+    rows = np.flatnonzero(where)
+    got = parse(pc.take(values, pa.array(rows)), lines=lines[rows], column=column, decimal=option)
     out = {}
-    for name in ("ok", "blank", "rounded", "minor", "dates"):
-        part = getattr(got, name, None)
-        if part is None:
-            continue
-        full = np.zeros(len(values), dtype=part.dtype)
-        if name == "dates":
-            full[:] = np.datetime64("NaT")
-        full[where] = part
+    for name in ("ok", "blank", "rounded", "minor"):
+        part = getattr(got, name)
+        full = np.zeros(len(where), dtype=part.dtype)
+        full[rows] = part
         out[name] = full
-    kept = {k: getattr(got, k) for k in ("decimal_mark", "currency", "order") if hasattr(got, k)}
-    return type(got)(**out, **kept)
+    return ParsedAmounts(**out, decimal_mark=got.decimal_mark, currency=got.currency)
 
 
-def _repeated_header(stripped: dict[str, pd.Series], mapping: Mapping[str, str]) -> np.ndarray:
+def _names(texts: pa.Array, column: str) -> np.ndarray:
+    """Cells that repeat the column name ``column`` (in any case or spacing)."""
+    target = normalize_header(column)
+    keep = np.ones(len(texts), dtype=bool)
+    # Cheap vectorised tests first: a name without digits rules out nearly every date and
+    # amount; then the same letters in any case or spacing; the exact test last.
+    if not any(ch.isdigit() for ch in target):
+        keep = ~flag(pc.match_substring_regex(texts, r"[0-9]"))
+    if keep.any():
+        some = np.flatnonzero(keep)
+        folded = pc.utf8_lower(pc.take(texts, pa.array(some)))
+        bare = pc.replace_substring_regex(folded, r"[^\p{L}\p{N}]+", "")
+        keep[some] = flag(pc.equal(bare, target))
+        keep[keep] = [normalize_header(c) == target for c in pc.filter(texts, keep).to_pylist()]
+    return keep
+
+
+def _repeated_header(
+    ids: _Text, days: _Text, revenue: pa.ChunkedArray, mapping: Mapping[str, str]
+) -> np.ndarray:
     """Lines whose date, amount and customer cells repeat the header (files joined end to end).
 
-    The date column goes first: almost no line survives it, so the others see few cells."""
-    hit = np.ones(len(stripped["customer_id"]), dtype=bool)
-    for name in ("date", "revenue", "customer_id"):
-        rows = np.flatnonzero(hit)
-        if not len(rows):
-            break
-        cells = stripped[name] if len(rows) == len(hit) else stripped[name].iloc[rows]
-        target = normalize_header(mapping[name])
-        # Cheap vectorised tests first: a name without digits rules out nearly every date and
-        # amount; then the same letters in any case or spacing; the exact test last.
-        text = arrow_text(cells)
-        keep = np.ones(len(text), dtype=bool)
-        if not any(ch.isdigit() for ch in target):
-            keep = ~flag(pc.match_substring_regex(text, r"[0-9]"))
-        if keep.any():
-            some = np.flatnonzero(keep)
-            folded = pc.utf8_lower(pc.take(text, pa.array(some)))
-            bare = pc.replace_substring_regex(folded, r"[^\p{L}\p{N}]+", "")
-            keep[some] = flag(pc.equal(bare, target))
-            keep[keep] = [normalize_header(c) == target for c in cells[keep]]
-        hit[rows] = keep
+    The date column goes first, one look per distinct date: almost no line survives it."""
+    hit = days.at(_names(days.values, mapping["date"]))
+    rows = np.flatnonzero(hit)
+    if len(rows):
+        amounts = pc.utf8_trim_whitespace(pc.take(revenue, pa.array(rows)))
+        rows = rows[_names(amounts, mapping["revenue"])]
+        rows = rows[_names(ids.values, mapping["customer_id"])[ids.codes[rows]]]
+        hit[:] = False
+        hit[rows] = True
     return hit
 
 
-def _is_total(series: pd.Series) -> np.ndarray:
+def _is_total(texts: pa.Array) -> np.ndarray:
     """Cells that say "Total" (合計…). Only short cells are looked at by the pattern."""
-    short = (series.str.len() <= 16).to_numpy(dtype=bool, na_value=False)
-    total = np.zeros(len(series), dtype=bool)
+    texts = pc.fill_null(texts, "")
+    short = flag(pc.less_equal(pc.utf8_length(texts), 16))
+    total = np.zeros(len(texts), dtype=bool)
     if short.any():
-        text = arrow_text(series[short])
-        total[short] = flag(pc.match_substring_regex(text, TOTAL_CELL, ignore_case=True))
+        some = pc.filter(texts, pa.array(short))
+        total[short] = flag(pc.match_substring_regex(some, TOTAL_CELL, ignore_case=True))
     return total
 
 
-def _total_row(stripped: dict[str, pd.Series], cells: pd.DataFrame) -> np.ndarray:
+def _total_row(ids: _Text, blank: np.ndarray, columns: Columns) -> np.ndarray:
     """Total lines: the customer id says "Total" (合計…), or another cell does on a line with
     no customer id or no date. (A customer merely named "Total" keeps its lines: they have an
     id and a date.)"""
-    ids = stripped["customer_id"]
-    total = _is_total(ids)
-    blank = np.flatnonzero(((ids == "") | (stripped["date"] == "")).to_numpy())
-    if len(blank):
-        some = cells.iloc[blank]
-        total[blank] = np.logical_or.reduce([_is_total(some[c]) for c in some.columns])
+    total = ids.at(_is_total(ids.values))
+    rows = np.flatnonzero(blank)
+    if len(rows):
+        some = columns.whole(rows)
+        total[rows] = np.logical_or.reduce(
+            [_is_total(pa.array(some[c].array, pa.string(), from_pandas=True)) for c in some]
+        )
     return total
 
 
-def _duplicates(
-    cells: pd.DataFrame, accepted: np.ndarray, keys: tuple[np.ndarray, ...]
-) -> pd.DataFrame:
+def _duplicates(columns: Columns, accepted: np.ndarray, keys: list[np.ndarray]) -> pd.DataFrame:
     """Accepted lines whose every cell equals an earlier accepted line's: kept, reported.
 
-    ``keys`` (customer, date and amount of every line, as numbers) find the candidates
-    cheaply; only those have all their cells compared."""
-    candidates = accepted.copy()
-    candidates[accepted] = (
-        pd.DataFrame({i: k[accepted] for i, k in enumerate(keys)}).duplicated(keep=False).to_numpy()
-    )
-    kept = cells[candidates]
-    if kept.empty:
+    ``keys`` (every mapped column of every line, as numbers) find the candidates cheaply, by a
+    hash of each line; only those have all their original cells compared."""
+    rows = np.flatnonzero(accepted)
+    if len(rows) < 2:
         return _empty_lines()
+    mixed = np.zeros(len(rows), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for key in keys:
+            part = np.asarray(key)[rows].astype(np.int64).view(np.uint64)
+            mixed = (mixed ^ part) * np.uint64(0x9E3779B97F4A7C15)
+            mixed ^= mixed >> np.uint64(29)
+    candidates = rows[pd.Series(mixed).duplicated(keep=False).to_numpy()]
+    if not len(candidates):
+        return _empty_lines()
+    kept = columns.whole(candidates)
     # One text per line, then Arrow's hashing. Each cell is prefixed with its length in bytes
     # ("3:abc"), so no cell's content can pass for a boundary between cells.
-    columns = []
+    parts = []
     for c in kept.columns:
         text = arrow_text(kept[c])
         length = pc.cast(pc.binary_length(text), pa.string())
-        columns.append(pc.binary_join_element_wise(length, text, ":"))
-    joined = pc.binary_join_element_wise(*columns, "")
+        parts.append(pc.binary_join_element_wise(length, text, ":"))
+    joined = pc.binary_join_element_wise(*parts, "")
     codes = pc.dictionary_encode(joined).indices.to_numpy(zero_copy_only=False)
     _, first = np.unique(codes, return_index=True)  # first position of each distinct line
     first_of = np.empty(codes.max() + 1, dtype=np.int64)
@@ -367,28 +539,30 @@ def _duplicates(
     return pd.DataFrame({"line": lines[repeat], "value": lines[first_of[codes[repeat]]]})
 
 
-def _kept_rows(series: pd.Series, mask: np.ndarray) -> pd.Series:
-    """The rows of ``series`` where ``mask`` holds, re-indexed from 0.
-
-    Boolean indexing keeps Arrow-backed strings as they are (no Python object per cell).
-    """
-    return (series if mask.all() else series[mask]).reset_index(drop=True)
-
-
 def _rejected_frame(
-    raw: RawTable, mask: np.ndarray, reason: np.ndarray, column: np.ndarray
+    columns: Columns, mask: np.ndarray, reason: np.ndarray, column: np.ndarray
 ) -> pd.DataFrame:
     """Rejected lines with their reason, the cell at fault and all original cells.
 
     ``reason`` and ``column`` are aligned with the rejected lines (``mask`` is true).
     """
-    cells = raw.cells[mask]
+    rows = np.flatnonzero(mask)
+    cells = (
+        columns.whole(rows)
+        if len(rows)
+        else pd.DataFrame(
+            {c: pd.array([], dtype="str") for c in columns.header},
+            index=pd.Index(np.array([], dtype=np.int64), name="line"),
+        )
+    )
     # The cell at fault, taken column by column (not one lookup per line).
     value = np.full(len(cells), "", dtype=object)
     for name in set(column) - {""}:
         where = column == name
         value[where] = cells[name].to_numpy(dtype=object)[where]
-    extra = raw.overflow.reindex(cells.index).fillna("").to_numpy(dtype=object)
+    extra = np.full(len(cells), "", dtype=object)
+    if len(columns.overflow):
+        extra = columns.overflow.reindex(cells.index).fillna("").to_numpy(dtype=object)
     front = pd.DataFrame(
         {
             "line": cells.index.to_numpy(dtype=np.int64),

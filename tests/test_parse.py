@@ -41,6 +41,12 @@ def text_array(values: list[str]) -> pd.api.extensions.ExtensionArray:
     return pd.array(values, dtype="str")
 
 
+def text_column(values: list[str]) -> pd.Categorical:
+    """A text field of the transactions: the values used, sorted, as categories."""
+    categories = pd.Index(pd.array(sorted(set(values)), dtype="str"))
+    return pd.Categorical(values, dtype=pd.CategoricalDtype(categories))
+
+
 def days(values: list[str]) -> np.ndarray:
     return np.array(values, dtype="datetime64[s]")
 
@@ -320,7 +326,7 @@ class TestParseTransactionsBadLines:
         expected = pd.DataFrame(
             {
                 "line": np.array([2, 9, 10, 11, 12, 14, 16], dtype=np.int64),
-                "customer_id": text_array(
+                "customer_id": text_column(
                     ["C001", "C005", "00042", "C006", "C006", "C008", "C010"]
                 ),
                 "date": days(
@@ -338,7 +344,7 @@ class TestParseTransactionsBadLines:
                 "revenue": np.array([1_005_000, 100_000, 15_000, -30_000, -30_000, 50_000, 10_000]),
                 "profit": np.array([200_000, 0, 0, -10_000, -10_000, 10_000, 0]),
                 "profit_missing": np.array([False, True, True, False, False, False, False]),
-                "region": text_array(["North", "West", "North", "South", "South", "", "East"]),
+                "region": text_column(["North", "West", "North", "South", "South", "", "East"]),
             }
         )
         pd.testing.assert_frame_equal(result.transactions, expected)
@@ -556,14 +562,14 @@ class TestParseTransactionsValues:
         expected = pd.DataFrame(
             {
                 "line": np.array([2, 3], dtype=np.int64),
-                "customer_id": text_array(["00042", "A7"]),
+                "customer_id": text_column(["00042", "A7"]),
                 "date": days(["2024-01-05", "2024-02-29"]),
                 "revenue": np.array([12_345_000, -100_000]),
                 "profit": np.array([2_000_000, 0]),
                 "profit_missing": np.array([False, True]),
-                "customer_name": text_array(["甲公司", "乙公司"]),
-                "region": text_array(["北區", "南區"]),
-                "sales_rep": text_array(["王小明", "陳大華"]),
+                "customer_name": text_column(["甲公司", "乙公司"]),
+                "region": text_column(["北區", "南區"]),
+                "sales_rep": text_column(["王小明", "陳大華"]),
             }
         )
         pd.testing.assert_frame_equal(parse_transactions(raw, mapping).transactions, expected)
