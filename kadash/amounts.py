@@ -189,6 +189,10 @@ def parse_amounts(
     """
     if decimal not in (None, *DECIMAL_MARKS):
         raise KadashError("error.settings_value", name="decimal", value=decimal)
+    if decimal != ",":
+        plain = _all_plain(values, decimal)
+        if plain is not None:
+            return plain
     text = as_arrow(values)
     n = len(text)
     plain = flag(pc.match_substring_regex(text, _PLAIN))
@@ -208,6 +212,50 @@ def parse_amounts(
                 decimal_mark=mark,
             )
     return _parse_any(text, decimal=decimal, lines=lines, column=column)
+
+
+def _all_plain(values: object, decimal: str | None) -> ParsedAmounts | None:
+    """The usual case at its cheapest: every cell a plain decimal number (no space, sign at
+    most in front, no exponent) that Arrow's exact decimal cast takes whole; ``None``
+    otherwise, or when "1.234" might mean 1234 (then the general path decides)."""
+    if not isinstance(values, (pa.Array, pa.ChunkedArray)):
+        return None
+    whole = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    if whole.null_count or not len(whole) or not pa.types.is_string(whole.type):
+        return None
+    n = len(whole)
+    blank = pc.binary_length(whole).to_numpy(zero_copy_only=False) == 0
+    filled = np.flatnonzero(~blank) if blank.any() else None
+    text = whole if filled is None else pc.take(whole, pa.array(filled))
+    try:
+        decimals = pc.cast(text, _DECIMAL)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if flag(pc.match_substring_regex(text, "[eE]")).any():
+        return None  # scientific notation: the general path reads it
+    point = pc.find_substring(text, ".").to_numpy(zero_copy_only=False)
+    length = pc.binary_length(text).to_numpy(zero_copy_only=False)
+    dotted = point >= 0
+    three = np.flatnonzero(dotted & (length - point == 4))  # three digits after the point
+    ambiguous = np.zeros(len(text), dtype=bool)
+    if len(three):
+        some = pc.take(text, pa.array(three))
+        ambiguous[three] = flag(pc.match_substring_regex(some, _GROUP_LIKE_DOT))
+    dot = dotted & ~ambiguous
+    if not (decimal == "." or dot.any() or not ambiguous.any()):
+        return None
+    words = np.frombuffer(decimals.buffers()[1], dtype=np.int64)
+    minor = words[2 * decimals.offset :: 2][: len(text)]
+    if filled is not None:
+        minor, part = np.zeros(n, dtype=np.int64), minor
+        minor[filled] = part
+    return ParsedAmounts(
+        minor=minor.copy() if filled is None else minor,
+        ok=~blank,
+        blank=blank,
+        rounded=np.zeros(n, dtype=bool),
+        decimal_mark="." if (dot.any() or decimal == ".") else None,
+    )
 
 
 def _parse_any(

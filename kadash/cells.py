@@ -10,13 +10,14 @@ import pyarrow.compute as pc
 __all__ = ["arrow_text", "as_arrow", "digits_to_int", "examples", "flag", "normalized", "pick"]
 
 
-def arrow_text(values: pd.Series | list[str] | np.ndarray | pa.Array) -> pa.Array:
+def arrow_text(values: pd.Series | list[str] | np.ndarray | pa.Array | pa.ChunkedArray) -> pa.Array:
     """Cell texts as one Arrow string array, exactly as they are (nulls as "")."""
-    arr = (
-        values
-        if isinstance(values, pa.Array)
-        else pa.array(values, type=pa.string(), from_pandas=True)
-    )
+    if isinstance(values, (pa.Array, pa.ChunkedArray)):
+        arr = values
+    elif isinstance(values, pd.Series):
+        arr = pa.array(values.array, type=pa.string(), from_pandas=True)
+    else:
+        arr = pa.array(values, type=pa.string(), from_pandas=True)
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     return pc.fill_null(arr, "")

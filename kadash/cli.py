@@ -23,7 +23,7 @@ from kadash.concentration import top_count
 from kadash.dates import DATE_ORDERS
 from kadash.errors import KadashError
 from kadash.i18n import LANGUAGES, Translator, translator
-from kadash.load import read_cells
+from kadash.ingest import load_transactions
 from kadash.parse import ParseResult
 from kadash.report import Analysis, analyse, report_dict
 from kadash.settings import BASES, Settings, as_number
@@ -100,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _settings_from_args(args: argparse.Namespace) -> Settings:
     settings = Settings()
     if args.settings is not None:
-        settings = Settings.from_json(_read(args.settings))
+        settings = Settings.from_json(_readable(args.settings).read_bytes())
     if args.scheme:
         settings = settings.with_scheme(args.scheme)
     if args.basis:
@@ -118,9 +118,11 @@ def _settings_from_args(args: argparse.Namespace) -> Settings:
     return settings.validate()
 
 
-def _read(path: Path) -> bytes:
+def _readable(path: Path) -> Path:
+    """The path, once it is known to open (a clean CSV is then read without loading it whole)."""
     try:
-        return path.read_bytes()
+        with path.open("rb"):
+            return path
     except OSError as err:
         raise KadashError("error.cannot_read", path=str(path), detail=err.strerror) from None
 
@@ -257,14 +259,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     t = translator(args.lang)
     try:
-        raw = read_cells(
-            _read(args.path), encoding=args.encoding, delimiter=args.delimiter, sheet=args.sheet
-        )
         settings = _settings_from_args(args)
-        mapping = _mapping_from_args(args, raw.header)
-        analysis = analyse(
-            raw, mapping, settings, t, decimal=args.decimal, date_order=args.date_order
+        loaded = load_transactions(
+            _readable(args.path),
+            lambda header: _mapping_from_args(args, header),
+            encoding=args.encoding,
+            delimiter=args.delimiter,
+            sheet=args.sheet,
+            decimal=args.decimal,
+            date_order=args.date_order,
         )
+        analysis = analyse(loaded, settings, t)
         if analysis.parsed.rows_accepted == 0:
             raise _no_lines(analysis.parsed, t)
     except (KadashError, ValueError) as err:

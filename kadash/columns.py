@@ -279,6 +279,13 @@ _NORMALISED: dict[str, frozenset[str]] = {
 }
 
 
+#: Per field, any synonym of two characters or more inside a normalised name.
+_INSIDE: dict[str, re.Pattern[str]] = {
+    field: re.compile("|".join(re.escape(s) for s in sorted(names) if len(s) >= 2))
+    for field, names in _NORMALISED.items()
+}
+
+
 # A header like these names a rate, not an amount ("GP %", "Margin rate", "毛利率"): it is never
 # guessed as money.
 _RATE = re.compile(r"[%％率]|\b(?:percent|percentage|pct|ratio|rate)\b", re.IGNORECASE)
@@ -297,6 +304,8 @@ def _score(field: str, column: str) -> float:
     if norm in _NORMALISED[field]:
         # Between "客戶" and "客戶編號" (or "Customer" and "Customer ID"), the id wins.
         return 2.01 if field == "customer_id" and _ID_LIKE.search(norm) else 2.0
+    if not _INSIDE[field].search(norm):  # most cells (numbers, dates, names): one regex
+        return 0.0
     inside = [s for s in _NORMALISED[field] if len(s) >= 2 and s in norm]
     return 1.0 + max(map(len, inside)) / 1000 if inside else 0.0
 
@@ -318,12 +327,12 @@ def guess_mapping(header: Sequence[str]) -> dict[str, str]:
     dict
         Field name → column name, for the fields that could be matched.
     """
-    candidates = [
+    scored = [
         (-_score(field, column), f_idx, c_idx, field, column)
         for f_idx, field in enumerate(FIELDS)
         for c_idx, column in enumerate(header)
-        if _score(field, column) > 0
     ]
+    candidates = [c for c in scored if c[0] < 0]
     mapping: dict[str, str] = {}
     used: set[str] = set()
     for _, _, _, field, column in sorted(candidates):

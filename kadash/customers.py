@@ -134,16 +134,49 @@ def filter_options(tx: pd.DataFrame, field: str) -> list[str]:
     return sorted(tx[field].dropna().unique().tolist())
 
 
-def _latest_values(codes: np.ndarray, values: pd.Series, order: np.ndarray, n: int) -> np.ndarray:
+def _codes(column: pd.Series, *, sort: bool = False) -> tuple[np.ndarray, pd.Index]:
+    """A text column as integer codes and the values they stand for (from a categorical as it
+    is; else factorised, values sorted in plain string order when ``sort``)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        values = column.cat.categories
+        codes = column.cat.codes.to_numpy().astype(np.int64)
+        if sort and not values.is_monotonic_increasing:
+            order = np.argsort(values.to_numpy(dtype=object), kind="stable")
+            rank = np.empty(len(order), dtype=np.int64)
+            rank[order] = np.arange(len(order))
+            return rank[codes], values[order]
+        return codes, values
+    codes, values = pd.factorize(column, sort=sort)
+    return codes.astype(np.int64), pd.Index(values)
+
+
+def _sum_by(codes: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Exact int64 sums per code."""
+    out = np.zeros(n, dtype=np.int64)
+    np.add.at(out, codes, values)
+    return out
+
+
+def _distinct_by(codes: np.ndarray, other: np.ndarray, n: int) -> np.ndarray:
+    """How many distinct ``other`` values each code has."""
+    span = int(other.max()) + 1 if len(other) else 1
+    pairs = pd.unique(codes * span + other)  # one number per (code, value) pair
+    return np.bincount(pairs // span, minlength=n).astype(np.int64)
+
+
+def _latest(
+    codes: np.ndarray, column: pd.Series, order: np.ndarray, n: int
+) -> pd.api.extensions.ExtensionArray:
     """Per customer code, the value on its latest line (``order``: lines by date, then line
     number) where the value is not blank; "" where it never is."""
-    value_codes, uniques = pd.factorize(values)  # integers: no Python string per line
-    uniques = np.append(np.asarray(uniques, dtype=object), "")  # code -1 (missing) → ""
+    value_codes, values = _codes(column)
+    texts = np.append(values.to_numpy(dtype=object), "")  # code -1 → ""
+    present_value = texts != ""
     ordered = value_codes[order]
-    present = uniques[ordered] != ""
+    present = present_value[ordered]
     latest = np.full(n, -1, dtype=np.int64)
     latest[codes[order][present]] = ordered[present]  # later lines overwrite earlier ones
-    return uniques[latest]
+    return pd.array(texts[latest], dtype="str")
 
 
 def summarize_customers(tx: pd.DataFrame) -> pd.DataFrame:
@@ -154,7 +187,7 @@ def summarize_customers(tx: pd.DataFrame) -> pd.DataFrame:
     tx
         Transactions (filtered or not) with at least ``customer_id``, ``date``, ``revenue``,
         ``line``; ``profit``/``profit_missing``, ``order_id`` and the attribute fields are used
-        when present.
+        when present. Text fields may be categorical (as :mod:`kadash.parse` gives them).
 
     Returns
     -------
@@ -166,50 +199,58 @@ def summarize_customers(tx: pd.DataFrame) -> pd.DataFrame:
         ``orders`` (distinct order ids, or purchase days without an order column),
         ``purchase_days`` (distinct dates), ``first_date``, ``last_date``.
     """
-    # Group on integer codes (ids sorted in plain string order): much faster than on strings.
-    codes, ids = pd.factorize(tx["customer_id"], sort=True)
-    n = len(ids)
-    keyed = pd.DataFrame({"code": codes, "date": tx["date"].to_numpy()})
-    for column in ("revenue", "profit", "profit_missing"):
-        if column in tx.columns:
-            keyed[column] = tx[column].to_numpy()
-    revenue = tx["revenue"].to_numpy()
-    keyed["gross"] = np.where(revenue > 0, revenue, 0)
-    keyed["returns"] = np.where(revenue < 0, revenue, 0)
-    if "order_id" in tx.columns:
-        keyed["order"] = pd.factorize(tx["order_id"])[0]
-    grouped = keyed.groupby("code", sort=True)
-    lines = grouped.size().to_numpy(dtype=np.int64)
+    # Integer codes for customers (ids in plain string order), then numpy per code: exact
+    # int64 sums, no string handled per line.
+    all_codes, all_ids = _codes(tx["customer_id"], sort=True)
+    lines_of = np.bincount(all_codes, minlength=len(all_ids))
+    present = np.flatnonzero(lines_of)  # a filtered table leaves some customers out
+    compact = np.full(len(all_ids), -1, dtype=np.int64)
+    compact[present] = np.arange(len(present))
+    codes, ids, n = compact[all_codes], all_ids[present], len(present)
+    revenue = tx["revenue"].to_numpy(dtype=np.int64)
+    days = tx["date"].to_numpy().astype("datetime64[D]").view(np.int64)
+    first_day = int(days.min()) if len(days) else 0
+    day_index = days - first_day
     has_profit = "profit" in tx.columns
+    lines = lines_of[present].astype(np.int64)
+    first = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    last = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
+    np.minimum.at(first, codes, day_index)
+    np.maximum.at(last, codes, day_index)
     out = pd.DataFrame(
         {
-            "customer_id": pd.array(ids, dtype="str"),
-            "revenue": grouped["revenue"].sum().to_numpy(dtype=np.int64),
-            "gross_revenue": grouped["gross"].sum().to_numpy(dtype=np.int64),
-            "returns": grouped["returns"].sum().to_numpy(dtype=np.int64),
+            "customer_id": pd.array(ids.to_numpy(dtype=object), dtype="str"),
+            "revenue": _sum_by(codes, revenue, n),
+            "gross_revenue": _sum_by(codes, np.where(revenue > 0, revenue, 0), n),
+            "returns": _sum_by(codes, np.where(revenue < 0, revenue, 0), n),
             "profit": (
-                grouped["profit"].sum().to_numpy(dtype=np.int64)
+                _sum_by(codes, tx["profit"].to_numpy(dtype=np.int64), n)
                 if has_profit
                 else np.zeros(n, dtype=np.int64)
             ),
             "profit_missing_lines": (
-                grouped["profit_missing"].sum().to_numpy(dtype=np.int64) if has_profit else lines
+                _sum_by(codes, tx["profit_missing"].to_numpy().astype(np.int64), n)
+                if has_profit
+                else lines
             ),
             "lines": lines,
-            "purchase_days": grouped["date"].nunique().to_numpy(dtype=np.int64),
-            "first_date": grouped["date"].min().to_numpy(),
-            "last_date": grouped["date"].max().to_numpy(),
+            "purchase_days": _distinct_by(codes, day_index, n),
+            "first_date": (first + first_day).astype("datetime64[D]").astype("datetime64[s]"),
+            "last_date": (last + first_day).astype("datetime64[D]").astype("datetime64[s]"),
         }
     )
-    out["orders"] = (
-        grouped["order"].nunique().to_numpy(dtype=np.int64)
-        if "order" in keyed.columns
-        else out["purchase_days"]
-    )
-    order = np.lexsort((tx["line"].to_numpy(), tx["date"].to_numpy()))
-    for field in ATTRIBUTE_FIELDS:
-        if field in tx.columns:
-            out[field] = pd.array(_latest_values(codes, tx[field], order, n), dtype="str")
+    if "order_id" in tx.columns:
+        out["orders"] = _distinct_by(codes, _codes(tx["order_id"])[0], n)
+    else:
+        out["orders"] = out["purchase_days"]
+    if any(field in tx.columns for field in ATTRIBUTE_FIELDS):
+        # Lines by date, then line number: a stable sort on the day keeps the file's order.
+        order = np.argsort(day_index.astype(np.int32), kind="stable")
+        if "line" in tx.columns and not np.all(np.diff(tx["line"].to_numpy()) > 0):
+            order = np.lexsort((tx["line"].to_numpy(), day_index))
+        for field in ATTRIBUTE_FIELDS:
+            if field in tx.columns:
+                out[field] = _latest(codes, tx[field], order, n)
     if "customer_name" in out.columns:
         out["label"] = out["customer_name"].where(out["customer_name"] != "", out["customer_id"])
     else:

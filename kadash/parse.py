@@ -179,9 +179,9 @@ class _Text:
     def of(cls, column: pa.Array | pa.ChunkedArray) -> _Text:
         chunked = column if isinstance(column, pa.ChunkedArray) else pa.chunked_array([column])
         if not pa.types.is_dictionary(chunked.type):
-            chunked = pc.dictionary_encode(chunked)
-            if isinstance(chunked, pa.Array):
-                chunked = pa.chunked_array([chunked])
+            # One array first: encoding chunk by chunk gives every chunk the dictionary so
+            # far, and unifying those is quadratic.
+            chunked = pa.chunked_array([pc.dictionary_encode(chunked.combine_chunks())])
         if chunked.num_chunks == 0:
             return cls(np.zeros(0, dtype=np.int32), pa.array([], pa.string()))
         chunked = chunked.unify_dictionaries()
@@ -219,17 +219,22 @@ class _Text:
         """The first row holding each distinct value."""
         return pd.Series(self.codes).drop_duplicates().index.to_numpy(dtype=np.int64)
 
-    def categorical(self, rows: np.ndarray) -> pd.Categorical:
-        """The texts of ``rows`` (a boolean mask) as a categorical, its categories the values
-        used, sorted in plain (code point) order."""
-        codes = self.codes[rows]
-        used = np.flatnonzero(np.bincount(codes, minlength=len(self.values)) > 0)
-        kept = pc.take(self.values, pa.array(used))
-        order = pc.sort_indices(kept).to_numpy(zero_copy_only=False)
-        new = np.full(len(self.values), -1, dtype=np.int32)
-        new[used[order]] = np.arange(len(used), dtype=np.int32)
-        categories = pd.Index(pd.array(pc.take(kept, pa.array(order)), dtype="str"))
-        return pd.Categorical.from_codes(new[codes], dtype=pd.CategoricalDtype(categories))
+    def categorical(self, rows: np.ndarray, *, sort: bool = False) -> pd.Categorical:
+        """The texts of ``rows`` (a boolean mask) as a categorical whose categories are the
+        values they use: in order of first appearance, or in plain (code point) order."""
+        codes = self.codes if rows.all() else self.codes[rows]
+        index = pd.unique(codes).astype(np.int64)  # values used, by first appearance
+        kept = self.values
+        if sort or not np.array_equal(index, np.arange(len(self.values))):
+            kept = pc.take(self.values, pa.array(index))
+            if sort:
+                order = pc.sort_indices(kept).to_numpy(zero_copy_only=False)
+                index, kept = index[order], pc.take(kept, pa.array(order))
+            new = np.full(len(self.values), -1, dtype=np.int32)
+            new[index] = np.arange(len(index), dtype=np.int32)
+            codes = new[codes]
+        categories = pd.Index(pd.array(kept, dtype="str"))
+        return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories))
 
 
 def parse_transactions(
@@ -336,7 +341,7 @@ def parse_columns(
     tx = pd.DataFrame(
         {
             "line": lines if everything else lines[accepted],
-            "customer_id": ids.categorical(accepted),
+            "customer_id": ids.categorical(accepted, sort=True),
             "date": dates.dates if everything else dates.dates[accepted],
             "revenue": revenue.minor if everything else revenue.minor[accepted],
         }

@@ -1,8 +1,9 @@
 """The whole path for one settings object: cells → transactions → customers → Pareto → tiers.
 
 Used by the command line and the benchmark; the app runs the same steps one by one so it can
-cache each. :func:`analyse` returns the intermediate tables, :func:`report_dict` the JSON-able
-summary whose keys the CLI promises.
+cache each. :func:`analyse` takes a file loaded by :func:`kadash.ingest.load_transactions` and
+returns the intermediate tables, :func:`report_dict` the JSON-able summary whose keys the CLI
+promises.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from kadash.customers import filter_transactions, headline, revenue_by_month, su
 from kadash.errors import KadashError
 from kadash.exact import minor_to_decimal
 from kadash.i18n import Translator, translator
-from kadash.load import RawTable
-from kadash.parse import ParseResult, parse_transactions
+from kadash.ingest import FileFacts, Loaded
+from kadash.parse import ParseResult
 from kadash.settings import Settings
 from kadash.tiers import assign_tiers, default_tier_names, summarize_tiers
 
@@ -37,7 +38,7 @@ class Analysis:
     """Every intermediate result of one run."""
 
     settings: Settings
-    raw: RawTable
+    facts: FileFacts  # how the file was read
     parsed: ParseResult
     lines: pd.DataFrame  # accepted lines after the settings' filters
     ranked: pd.DataFrame  # customers ranked by the basis
@@ -53,20 +54,12 @@ def tier_names_for(settings: Settings, t: Translator) -> list[str]:
     return default_tier_names(settings.scheme, settings.tier_count, t)
 
 
-def analyse(
-    raw: RawTable,
-    mapping: dict[str, str],
-    settings: Settings,
-    t: Translator | None = None,
-    *,
-    decimal: str | None = None,
-    date_order: str | None = None,
-) -> Analysis:
-    """Run the whole path on cells read by :func:`kadash.load.read_cells` (``decimal`` and
-    ``date_order`` as in :func:`kadash.parse.parse_transactions`)."""
+def analyse(loaded: Loaded, settings: Settings, t: Translator | None = None) -> Analysis:
+    """Run the rest of the path — filters, customers, ranking, concentration, tiers — on a file
+    read by :func:`kadash.ingest.load_transactions`."""
     t = t or translator()
     settings.validate()
-    parsed = parse_transactions(raw, mapping, decimal=decimal, date_order=date_order)
+    parsed = loaded.parsed
     if settings.basis == "profit" and not parsed.has_profit:
         raise KadashError("error.no_profit_column")
     lines = filter_transactions(
@@ -81,7 +74,7 @@ def analyse(
     summary = summarize_tiers(ranked, tiers, tier_names_for(settings, t), cutoffs=settings.cutoffs)
     return Analysis(
         settings=settings,
-        raw=raw,
+        facts=loaded.facts,
         parsed=parsed,
         lines=lines,
         ranked=ranked,
@@ -124,7 +117,7 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
     ]
     # The disclosure line is about revenue, whatever the ranking basis.
     majors = major_customers(rank_customers(a.ranked, "revenue"), "revenue")
-    raw, formats = a.raw, parsed.formats
+    raw, formats = a.facts, parsed.formats
     totals = headline(a.ranked)
     return {
         "settings": a.settings.to_dict(),

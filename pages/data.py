@@ -35,7 +35,7 @@ def _file_facts(t: Translator, view: View) -> None:
         )
     elif facts.format == "excel":
         cols[2].metric(t("data.sheet"), escape_markdown(facts.sheet or ""))
-    cols[3].metric(t("data.columns"), t.number(facts.columns))
+    cols[3].metric(t("data.columns"), t.number(len(facts.header)))
 
 
 def _kept_lines(t: Translator, key: str, frame: pd.DataFrame, value_key: str) -> None:

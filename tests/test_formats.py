@@ -32,7 +32,8 @@ from msoffcrypto.format.ooxml import OOXMLFile
 from kadash.columns import guess_mapping
 from kadash.errors import KadashError
 from kadash.load import LoadError, RawTable, read_cells
-from kadash.parse import ParseResult, parse_transactions
+from kadash.parse import ParseResult
+from tests.both_ways import load_both
 
 FORMATS = Path(__file__).resolve().parent / "data" / "formats"
 UNIT = 10_000  # minor units per currency unit
@@ -49,11 +50,9 @@ def fixture_text(name: str) -> str:
 def load(
     data: bytes, *, decimal: str | None = None, date_order: str | None = None, **read: str
 ) -> tuple[RawTable, ParseResult]:
-    """Both steps of loading, with the guessed column mapping."""
-    raw = read_cells(data, **read)
-    result = parse_transactions(
-        raw, guess_mapping(raw.header), decimal=decimal, date_order=date_order
-    )
+    """Both steps of loading, with the guessed column mapping (the typed way checked
+    against the exact way)."""
+    raw, result, _ = load_both(data, decimal=decimal, date_order=date_order, **read)
     return raw, result
 
 

@@ -592,7 +592,7 @@ def test_slider_moves_only_retier(monkeypatch):
     import ui.data
 
     calls = {"read": 0, "aggregate": 0}
-    read, aggregate = ui.data.read_cells, ui.data.summarize_customers
+    read, aggregate = ui.data.load_transactions, ui.data.summarize_customers
 
     def counting_read(*args, **kwargs):
         calls["read"] += 1
@@ -602,9 +602,10 @@ def test_slider_moves_only_retier(monkeypatch):
         calls["aggregate"] += 1
         return aggregate(*args, **kwargs)
 
-    monkeypatch.setattr(ui.data, "read_cells", counting_read)
+    monkeypatch.setattr(ui.data, "load_transactions", counting_read)
     monkeypatch.setattr(ui.data, "summarize_customers", counting_aggregate)
     st.cache_data.clear()
+    st.cache_resource.clear()
     at = _ok(_app().switch_page("pages/tiers.py").run())
     before = dict(calls)
     assert before["read"] == 1 and before["aggregate"] >= 1  # the counters do count

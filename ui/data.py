@@ -12,6 +12,7 @@ session state. Nothing here is ever mutated after it is returned.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,8 +22,9 @@ import streamlit as st
 from kadash.columns import FILTER_FIELDS, check_mapping, guess_mapping
 from kadash.concentration import rank_customers
 from kadash.customers import filter_options, filter_transactions, summarize_customers
-from kadash.load import RawTable, file_format, read_cells
-from kadash.parse import ParseResult, parse_transactions
+from kadash.ingest import FileFacts, Loaded, file_facts, load_transactions
+from kadash.load import file_format
+from kadash.parse import ParseResult
 from kadash.settings import Settings
 from kadash.sheets import sheet_names
 
@@ -42,6 +44,7 @@ __all__ = [
 
 SAMPLE_PATH = Path(__file__).resolve().parent.parent / "data" / "sample" / "transactions.csv"
 UPLOAD_KEY = "source.upload"
+SERVER_FILE = "kadash.server_file"  # (name, resolved path) of the file chosen on the server
 _DIGESTS = "kadash.digests"
 _MAPPINGS = "kadash.mappings"
 _MAPPINGS_BY_HEADER = "kadash.mappings_by_header"
@@ -50,32 +53,63 @@ _OPTIONS = "kadash.read_options"
 
 @dataclass(frozen=True)
 class Source:
-    """One data file: the bundled sample or an upload."""
+    """One data file: the bundled sample, an upload, or a file in the server's data folder."""
 
     name: str
     digest: str
     size: int
-    is_sample: bool
-    data: bytes = field(repr=False, compare=False)
+    kind: str  # "sample", "upload" or "server"
+    data: bytes | None = field(default=None, repr=False, compare=False)
+    path: Path | None = None
+
+    @property
+    def is_sample(self) -> bool:
+        return self.kind == "sample"
+
+    @property
+    def payload(self) -> bytes | Path:
+        """What the loader reads: the bytes of an upload, the path of a file on disk (a clean
+        CSV on disk is then never held in memory whole)."""
+        return self.path if self.path is not None else self.data or b""
+
+
+def data_folder() -> Path:
+    """The server folder users may open files from (``KADASH_DATA_DIR``, else ``data/``)."""
+    return Path(os.environ.get("KADASH_DATA_DIR") or SAMPLE_PATH.parent.parent)
+
+
+def _file_digest(path: Path) -> str:
+    """A file on disk is known by its path, size and modification time (not hashed whole:
+    that would read a large file once more)."""
+    stat = path.stat()
+    return hashlib.sha256(f"{path}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()
 
 
 @st.cache_resource(show_spinner=False)
 def _sample(path: str, mtime: float) -> Source:
     # Not user data: the bundled file, shared read-only by every session.
     data = Path(path).read_bytes()
-    return Source(Path(path).name, hashlib.sha256(data).hexdigest(), len(data), True, data)
+    return Source(Path(path).name, hashlib.sha256(data).hexdigest(), len(data), "sample",
+                  path=Path(path))  # fmt: skip
 
 
 def current_source() -> Source:
-    """The uploaded file if there is one, else the bundled sample."""
+    """The uploaded file if there is one, else the server file chosen, else the sample."""
     uploaded = st.session_state.get(UPLOAD_KEY)
-    if uploaded is None:
-        return _sample(str(SAMPLE_PATH), SAMPLE_PATH.stat().st_mtime)
-    data = uploaded.getvalue()
-    digests = st.session_state.setdefault(_DIGESTS, {})
-    if uploaded.file_id not in digests:
-        digests[uploaded.file_id] = hashlib.sha256(data).hexdigest()
-    return Source(uploaded.name, digests[uploaded.file_id], len(data), False, data)
+    if uploaded is not None:
+        data = uploaded.getvalue()
+        digests = st.session_state.setdefault(_DIGESTS, {})
+        if uploaded.file_id not in digests:
+            digests[uploaded.file_id] = hashlib.sha256(data).hexdigest()
+        return Source(uploaded.name, digests[uploaded.file_id], len(data), "upload", data)
+    chosen = st.session_state.get(SERVER_FILE)
+    if chosen is not None:
+        name, path = chosen
+        try:
+            return Source(name, _file_digest(path), path.stat().st_size, "server", path=path)
+        except OSError:  # removed since it was chosen
+            st.session_state[SERVER_FILE] = None
+    return _sample(str(SAMPLE_PATH), SAMPLE_PATH.stat().st_mtime)
 
 
 def set_mapping(digest: str, header: tuple[str, ...], mapping: dict[str, str] | None) -> None:
@@ -129,57 +163,46 @@ Parse = tuple[str | None, str | None]
 Mapping_ = tuple[tuple[str, str], ...]
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _cells(digest: str, read: Read, _data: bytes) -> RawTable:
+Payload = bytes | Path
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _facts(digest: str, read: Read, _payload: Payload) -> FileFacts:
     encoding, delimiter, sheet = read
-    return read_cells(_data, encoding=encoding, delimiter=delimiter, sheet=sheet)
+    return file_facts(_payload, encoding=encoding, delimiter=delimiter, sheet=sheet)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _header(digest: str, read: Read, _data: bytes) -> tuple[str, ...]:
-    return _cells(digest, read, _data).header
-
-
-@st.cache_data(max_entries=4, show_spinner=False)
-def _parsed(digest: str, read: Read, mapping: Mapping_, parse: Parse, _data: bytes) -> ParseResult:
+# The loaded file and the tables made from it are shared, not copied on every use (as
+# st.cache_data would): nothing here is mutated after it is returned.
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _loaded(digest: str, read: Read, mapping: Mapping_, parse: Parse, _payload: Payload) -> Loaded:
+    encoding, delimiter, sheet = read
     decimal, date_order = parse
-    raw = _cells(digest, read, _data)
-    return parse_transactions(raw, dict(mapping), decimal=decimal, date_order=date_order)
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def _shape(digest: str, _data: bytes) -> tuple[str, tuple[str, ...]]:
-    fmt = file_format(_data)
-    return fmt, sheet_names(_data) if fmt == "excel" else ()
-
-
-@dataclass(frozen=True)
-class FileFacts:
-    """How the file was read, and its first rows as text (for the Data page)."""
-
-    format: str
-    encoding: str | None
-    delimiter: str | None
-    sheet: str | None
-    sheets: tuple[str, ...]
-    header_line: int
-    columns: int
-    preview: pd.DataFrame
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def _facts(digest: str, read: Read, _data: bytes) -> FileFacts:
-    raw = _cells(digest, read, _data)
-    return FileFacts(
-        format=raw.format,
-        encoding=raw.encoding,
-        delimiter=raw.delimiter,
-        sheet=raw.sheet,
-        sheets=raw.sheets,
-        header_line=raw.header_line,
-        columns=len(raw.header),
-        preview=raw.cells.head(100),
+    return load_transactions(
+        _payload,
+        dict(mapping),
+        encoding=encoding,
+        delimiter=delimiter,
+        sheet=sheet,
+        decimal=decimal,
+        date_order=date_order,
     )
+
+
+def _parsed(
+    digest: str, read: Read, mapping: Mapping_, parse: Parse, _payload: Payload
+) -> ParseResult:
+    return _loaded(digest, read, mapping, parse, _payload).parsed
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _shape(digest: str, _payload: Payload) -> tuple[str, tuple[str, ...]]:
+    head = _payload.open("rb").read(8) if isinstance(_payload, Path) else _payload[:8]
+    fmt = file_format(head)
+    if fmt != "excel":
+        return fmt, ()
+    data = _payload.read_bytes() if isinstance(_payload, Path) else _payload
+    return fmt, tuple(sheet_names(data))
 
 
 @dataclass(frozen=True)
@@ -192,8 +215,10 @@ class Problems:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _problems(digest: str, read: Read, mapping: Mapping_, parse: Parse, _data: bytes) -> Problems:
-    parsed = _parsed(digest, read, mapping, parse, _data)
+def _problems(
+    digest: str, read: Read, mapping: Mapping_, parse: Parse, _payload: Payload
+) -> Problems:
+    parsed = _parsed(digest, read, mapping, parse, _payload)
     return Problems(parsed.rejected, parsed.unreadable_profit, parsed.duplicates)
 
 
@@ -220,9 +245,9 @@ class ParseSummary:
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _summary(
-    digest: str, read: Read, mapping: Mapping_, parse: Parse, _data: bytes
+    digest: str, read: Read, mapping: Mapping_, parse: Parse, _payload: Payload
 ) -> ParseSummary:
-    parsed = _parsed(digest, read, mapping, parse, _data)
+    parsed = _parsed(digest, read, mapping, parse, _payload)
     tx = parsed.transactions
     return ParseSummary(
         rows_read=parsed.rows_read,
@@ -243,23 +268,23 @@ def _summary(
     )
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def _lines(
     digest: str,
     read: Read,
     mapping: Mapping_,
     parse: Parse,
     filters: str,
-    _data: bytes,
+    _payload: Payload,
     _s: Settings,
 ) -> pd.DataFrame:
-    tx = _parsed(digest, read, mapping, parse, _data).transactions
+    tx = _parsed(digest, read, mapping, parse, _payload).transactions
     return filter_transactions(
         tx, date_from=_s.date_from, date_to=_s.date_to, include=_s.filter_map
     )
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def _ranked(
     digest: str,
     read: Read,
@@ -267,10 +292,10 @@ def _ranked(
     parse: Parse,
     filters: str,
     basis: str,
-    _data: bytes,
+    _payload: Payload,
     _s: Settings,
 ) -> pd.DataFrame:
-    lines = _lines(digest, read, mapping, parse, filters, _data, _s)
+    lines = _lines(digest, read, mapping, parse, filters, _payload, _s)
     return rank_customers(summarize_customers(lines), basis)
 
 
@@ -303,14 +328,19 @@ class View:
         return self.source.digest, self._read, _key(self.mapping()), self.options.parse_key
 
     def header(self) -> tuple[str, ...]:
-        return _header(self.source.digest, self._read, self.source.data)
+        return self.facts().header
 
     def facts(self) -> FileFacts:
-        return _facts(self.source.digest, self._read, self.source.data)
+        """How the file reads (from its first bytes for text), and its first rows."""
+        return _facts(self.source.digest, self._read, self.source.payload)
 
     def shape(self) -> tuple[str, tuple[str, ...]]:
         """The file's format and, for a workbook, its sheets (even if one cannot be read)."""
-        return _shape(self.source.digest, self.source.data)
+        return _shape(self.source.digest, self.source.payload)
+
+    def loaded(self) -> Loaded:
+        """The whole file read and parsed with the mapping in use."""
+        return _loaded(*self._args, self.source.payload)
 
     def guessed_mapping(self) -> dict[str, str]:
         return guess_mapping(self.header())
@@ -339,14 +369,14 @@ class View:
         return check_mapping(self.chosen_mapping(), self.header())
 
     def summary(self) -> ParseSummary:
-        return _summary(*self._args, self.source.data)
+        return _summary(*self._args, self.source.payload)
 
     def problems(self) -> Problems:
-        return _problems(*self._args, self.source.data)
+        return _problems(*self._args, self.source.payload)
 
     def lines(self) -> pd.DataFrame:
         """Accepted lines inside the settings' date range and filters."""
-        return _lines(*self._args, _filters_key(self.settings), self.source.data, self.settings)
+        return _lines(*self._args, _filters_key(self.settings), self.source.payload, self.settings)
 
     def ranked(self, basis: str | None = None) -> pd.DataFrame:
         """Customers of the filtered lines, ranked by ``basis`` (default: the settings')."""
@@ -354,6 +384,6 @@ class View:
             *self._args,
             _filters_key(self.settings),
             basis or self.settings.basis,
-            self.source.data,
+            self.source.payload,
             self.settings,
         )
