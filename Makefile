@@ -30,9 +30,14 @@ run: $(VENV)/.runtime-installed
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest
 
-## bench: benchmarks (outside the test suite)
+## bench: benchmarks (outside the test suite); tables on stdout, progress on stderr
+## e.g. make bench BENCH_ARGS="--size 10m" BROWSER_BENCH_ARGS="--runs 5"
+BENCH_ARGS ?=
+BROWSER_BENCH_ARGS ?=
 bench: $(VENV)/.dev-installed
-	$(BIN)/python bench/bench_pipeline.py
+	@$(BIN)/python bench/bench_pipeline.py $(BENCH_ARGS)
+	@echo
+	@$(BIN)/python bench/bench_browser.py $(BROWSER_BENCH_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

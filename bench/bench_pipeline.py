@@ -3,13 +3,14 @@
 Run with ``make bench`` (or ``.venv/bin/python bench/bench_pipeline.py --help``); see
 ``bench/README.md`` for what each row means.
 
-1. A synthetic transactions CSV (default 1,000,000 lines, 20,000 customers) is generated once
-   into ``bench/out/`` (git-ignored) and reused while its parameters stay the same.
+1. Synthetic transaction files (by default a clean UTF-8 file and a messy Big5 one, 1,000,000
+   lines and 20,000 customers each; ``--size 10m`` adds a 10,000,000-line file) are generated
+   once into ``bench/out/`` (git-ignored, see ``datagen.py``) and reused while their
+   parameters stay the same.
 2. Each measurement runs in a fresh child process (this script with ``--child``), so import
    and cache state never leak between runs. The child reports the wall time of its work
-   (after its imports) and its peak RSS (``getrusage(RUSAGE_SELF).ru_maxrss``). An *idle*
-   child of each kind does the same imports and no work; its peak RSS is subtracted to give
-   the memory the work itself needed.
+   (after its imports) and its peak RSS (``VmHWM``). An *idle* child of each kind does the
+   same imports and no work; its peak RSS is subtracted to give the memory the work needed.
 3. One markdown table goes to stdout (progress goes to stderr), ready for the README.
 
 Only ratios measured in the same run mean anything across machines; absolute seconds do not.
@@ -32,153 +33,26 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT_DIR = ROOT / "bench" / "out"
 
 DEFAULT_LINES = 1_000_000
 DEFAULT_CUSTOMERS = 20_000
+BIG_LINES = 10_000_000
+BIG_CUSTOMERS = 200_000
 DEFAULT_RUNS = 3
-DEFAULT_SEED = 20240101
-# Bump when the generator changes, so an old file of the same size is not reused.
-GENERATOR_VERSION = 1
-
-HEADER = (
-    "order_id",
-    "order_date",
-    "customer_id",
-    "customer_name",
-    "region",
-    "industry",
-    "sales_rep",
-    "product_line",
-    "revenue",
-    "gross_profit",
-)
+DEFAULT_FILES = ("clean", "messy")
+FILE_KEYS = ("clean", "messy", "10m")
 
 #: The kinds of child process, in table order.
 KINDS: tuple[str, ...] = ("kadash", "pandas", "arrow")
 LABELS: dict[str, str] = {
-    "kadash": "kadash end to end (`python -m kadash report FILE --json`)",
-    "pandas": "naive pandas (read_csv + groupby sum + sort + cumsum)",
-    "arrow": "floor: bare `pyarrow.csv.read_csv`",
+    "kadash": "kadash end to end",
+    "pandas": "naive pandas",
+    "arrow": "floor: bare pyarrow",
 }
+#: Column names of the messy (Big5) file the naive pandas child groups on.
+MESSY_CUSTOMER, MESSY_REVENUE = "客戶編號", "金額"
 
 MB = 1_000_000
-
-
-# -- synthetic data ------------------------------------------------------------------------
-
-
-def data_path(lines: int, customers: int, seed: int) -> Path:
-    """Where the file with these parameters lives (its name is its parameters)."""
-    return OUT_DIR / f"transactions_{lines}x{customers}_seed{seed}_v{GENERATOR_VERSION}.csv"
-
-
-def generate(path: Path, lines: int, customers: int, seed: int) -> None:
-    """Write a synthetic transactions CSV: vectorised numpy + pyarrow's CSV writer.
-
-    Customers have log-normal sizes (the top 20 % bring roughly three quarters of revenue);
-    each gets at least one line and the rest are drawn in proportion to size. Dates are
-    uniform over 2023-01-01..2025-12-31; lines of one customer on one day share an order id.
-    About 0.5 % of lines are credit notes (negative revenue and profit).
-    """
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.csv as pa_csv
-
-    if customers < 1 or lines < customers:
-        raise SystemExit(f"Need 1 <= customers <= lines; got {customers} customers, {lines} lines.")
-    rng = np.random.default_rng(seed)
-
-    # Customers: size, name, fixed attributes.
-    size = rng.lognormal(mean=0.0, sigma=1.6, size=customers)
-    first = np.array(
-        ["Meridian", "Highland", "Northstar", "Atlas", "Harbor", "Summit", "Pioneer", "Crescent",
-         "Granite", "Silverline", "Redwood", "Bluewater", "Ironbridge", "Lakeside", "Oakmont",
-         "Keystone", "Vanguard", "Evergreen", "Falcon", "Sterling", "東海", "華南", "新光", "大同"]
-    )  # fmt: skip
-    second = np.array(
-        ["Fabrication", "Construction", "Logistics", "Foods", "Plastics", "Energy", "Textiles",
-         "Packaging", "Automation", "Mining", "Chemicals", "Pharma", "Retail", "Marine",
-         "Electronics", "Paper"]
-    )  # fmt: skip
-    third = np.array(["Ltd.", "Inc.", "GmbH", "S.A.", "Co.", "Group", "AG", "BV"])
-    cust_name = pc.binary_join_element_wise(
-        first[rng.integers(0, len(first), customers)],
-        second[rng.integers(0, len(second), customers)],
-        third[rng.integers(0, len(third), customers)],
-        " ",
-    )
-    regions = np.array(["North", "South", "East", "West", "Central"])
-    industries = np.array(
-        ["Machinery", "Construction", "Food", "Chemicals", "Automotive", "Electronics",
-         "Retail", "Energy"]
-    )  # fmt: skip
-    reps = np.array([f"Rep {i:02d}" for i in range(1, 25)])
-    cust_region = regions[rng.integers(0, len(regions), customers)]
-    cust_industry = industries[rng.integers(0, len(industries), customers)]
-    cust_rep = reps[rng.integers(0, len(reps), customers)]
-
-    # Lines: every customer once, the rest in proportion to size^0.6 (big customers buy
-    # more often *and* more per line).
-    weight = size**0.6
-    extra = rng.choice(customers, size=lines - customers, p=weight / weight.sum())
-    cust = np.concatenate([np.arange(customers), extra])
-    start = np.datetime64("2023-01-01")
-    n_days = int((np.datetime64("2026-01-01") - start).astype(int))
-    day = rng.integers(0, n_days, lines)
-    order = np.lexsort((cust, day))  # the file is in date order, like an ERP export
-    cust, day = cust[order], day[order]
-    new_order = np.ones(lines, dtype=bool)
-    new_order[1:] = (np.diff(day) != 0) | (np.diff(cust) != 0)
-    order_no = np.cumsum(new_order)
-
-    cents = np.round(size[cust] ** 0.4 * rng.lognormal(6.5, 0.9, lines) * 100).astype(np.int64)
-    cents = np.maximum(cents, 1)
-    margin = rng.uniform(0.08, 0.45, lines)
-    profit = np.round(cents * margin).astype(np.int64)
-    credit = rng.random(lines) < 0.005
-    cents[credit] = -cents[credit]
-    profit[credit] = -profit[credit]
-
-    def pad(values: np.ndarray, width: int) -> pa.Array:
-        return pc.utf8_lpad(pc.cast(pa.array(values), pa.string()), width, "0")
-
-    def money(c: np.ndarray) -> pa.Array:
-        mag = np.abs(c)
-        text = pc.binary_join_element_wise(
-            pc.cast(pa.array(mag // 100), pa.string()), pad(mag % 100, 2), "."
-        )
-        return pc.if_else(pa.array(c < 0), pc.binary_join_element_wise("-", text, ""), text)
-
-    cust_idx = pa.array(cust)
-    product_lines = pa.array(["Motors", "Controls", "Bearings", "Valves", "Sensors", "Service"])
-    table = pa.table(
-        {
-            "order_id": pc.binary_join_element_wise("SO-", pad(order_no, 8), ""),
-            "order_date": pa.array(start + day.astype("timedelta64[D]"), type=pa.date32()),
-            "customer_id": pc.take(
-                pc.binary_join_element_wise("C", pad(np.arange(customers), 6), ""), cust_idx
-            ),
-            "customer_name": pc.take(cust_name, cust_idx),
-            "region": pc.take(pa.array(cust_region), cust_idx),
-            "industry": pc.take(pa.array(cust_industry), cust_idx),
-            "sales_rep": pc.take(pa.array(cust_rep), cust_idx),
-            "product_line": pc.take(product_lines, pa.array(rng.integers(0, 6, lines))),
-            "revenue": money(cents),
-            "gross_profit": money(profit),
-        }
-    )
-    assert tuple(table.column_names) == HEADER
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")  # renamed at the end: a killed run never leaves half a file
-    # No quoting at all: no value holds a comma, quote or line break (the writer checks).
-    # pyarrow always quotes the header it writes, so the header line is written here.
-    options = pa_csv.WriteOptions(include_header=False, quoting_style="none", batch_size=65536)
-    with pa.OSFile(str(tmp), "wb") as sink:
-        sink.write((",".join(HEADER) + "\n").encode())
-        pa_csv.write_csv(table, sink, write_options=options)
-    tmp.replace(path)
 
 
 # -- children --------------------------------------------------------------------------------
@@ -199,7 +73,7 @@ def _peak_rss_bytes() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
 
 
-def _child_imports(kind: str) -> Callable[[Path], object]:
+def _child_imports(kind: str, messy: bool) -> Callable[[Path], object]:
     """Import what ``kind`` needs (the idle child stops here) and return its work."""
     sys.path.insert(0, str(ROOT))
     if kind == "kadash":
@@ -217,20 +91,36 @@ def _child_imports(kind: str) -> Callable[[Path], object]:
 
         import pandas as pd
 
-        def work(path: Path) -> float:
-            frame = pd.read_csv(path)
-            by_customer = frame.groupby("customer_id")["revenue"].sum()
+        def top_share(by_customer: pd.Series) -> float:
             ranked = by_customer.sort_values(ascending=False)
             cum = ranked.cumsum()
             top = math.ceil(0.2 * len(ranked))
             return float(cum.iloc[top - 1] / ranked.sum())  # the top-20 % share
 
-        return work
+        def work(path: Path) -> float:
+            frame = pd.read_csv(path)
+            return top_share(frame.groupby("customer_id")["revenue"].sum())
+
+        def work_messy(path: Path) -> float:
+            # The simplest conversion that reads every amount of the messy file:
+            # "NT$1,234.50", "(NT$1,234.50)", "-NT$1,234.50" -> -1234.50 as a float.
+            frame = pd.read_csv(path, encoding="cp950")
+            revenue = (
+                frame[MESSY_REVENUE]
+                .str.replace(r"[NT$,)]", "", regex=True)
+                .str.replace("(", "-", regex=False)
+                .astype(float)
+            )
+            return top_share(revenue.groupby(frame[MESSY_CUSTOMER]).sum())
+
+        return work_messy if messy else work
     if kind == "arrow":
         import pyarrow.csv as pa_csv
 
+        options = pa_csv.ReadOptions(encoding="cp950") if messy else None
+
         def work(path: Path) -> object:
-            return pa_csv.read_csv(path)
+            return pa_csv.read_csv(path, read_options=options)
 
         return work
     if kind == "steps":
@@ -249,8 +139,9 @@ def _steps(path: Path) -> None:
     from kadash.concentration import concentration_summary, rank_customers
     from kadash.customers import filter_transactions, summarize_customers
     from kadash.i18n import translator
-    from kadash.load import read_cells
-    from kadash.parse import parse_transactions
+    from kadash.ingest import _FEW_VALUES, file_facts
+    from kadash.load import layout_of, read_cells, read_columns, read_rows
+    from kadash.parse import Columns, NotClean, parse_columns, parse_transactions
     from kadash.report import Analysis, report_dict, tier_names_for
     from kadash.settings import Settings
     from kadash.tiers import assign_tiers, summarize_tiers
@@ -267,9 +158,33 @@ def _steps(path: Path) -> None:
         )
         return result
 
-    data = timed("read file bytes", path.read_bytes)
-    raw = timed("read_cells", lambda: read_cells(data))
-    parsed = timed("parse_transactions", lambda: parse_transactions(raw, guess_mapping(raw.header)))
+    facts = timed("file_facts (first bytes)", lambda: file_facts(path))
+    mapping = guess_mapping(facts.header)
+    layout = layout_of(path)
+    parsed = None
+    if layout is not None:  # the typed way, as kadash.ingest takes it
+        columns = list(dict.fromkeys(mapping.values()))
+        few = [mapping[f] for f in _FEW_VALUES if f in mapping]
+        table = timed(
+            "read_columns (typed)", lambda: read_columns(path, layout, columns, dictionary=few)
+        )
+        if table is not None:
+            first = layout.header_lines + 1
+            typed = Columns(
+                arrays={c: table[c] for c in columns},
+                lines=np.arange(first, first + table.num_rows, dtype=np.int64),
+                header=layout.header,
+                whole=lambda rows: read_rows(path, layout, rows),
+                strict=True,
+            )
+            try:
+                parsed = timed("parse_columns (typed)", lambda: parse_columns(typed, mapping))
+            except NotClean:
+                parsed = None
+    if parsed is None:  # the exact way
+        data = timed("read file bytes", path.read_bytes)
+        raw = timed("read_cells (exact)", lambda: read_cells(data))
+        parsed = timed("parse_transactions (exact)", lambda: parse_transactions(raw, mapping))
     lines = timed(
         "filter_transactions (no filter)",
         lambda: filter_transactions(
@@ -292,7 +207,7 @@ def _steps(path: Path) -> None:
     tiers, summary = timed("assign_tiers + summarize_tiers", tiering)
     analysis = Analysis(
         settings=settings,
-        raw=raw,
+        facts=facts,
         parsed=parsed,
         lines=lines,
         ranked=ranked,
@@ -307,9 +222,9 @@ def _steps(path: Path) -> None:
     print(json.dumps({"steps": steps}))
 
 
-def run_child(kind: str, path: Path, *, idle: bool) -> None:
+def run_child(kind: str, path: Path, *, messy: bool, idle: bool) -> None:
     """Child process entry: imports, then (unless idle) the timed work; one JSON line out."""
-    work = _child_imports(kind)
+    work = _child_imports(kind, messy)
     if kind == "steps":
         work(path)
         return
@@ -320,16 +235,22 @@ def run_child(kind: str, path: Path, *, idle: bool) -> None:
     print(json.dumps({"seconds": seconds, "rss": _peak_rss_bytes()}))
 
 
-def spawn(kind: str, path: Path, *, idle: bool = False) -> dict[str, Any]:
+class ChildFailed(Exception):
+    """A child process exited with an error (its stderr is the message)."""
+
+
+def spawn(kind: str, path: Path, *, messy: bool = False, idle: bool = False) -> dict[str, Any]:
     """Run one fresh child; return its report plus the whole process's wall time."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", kind, str(path)]
+    if messy:
+        cmd.append("--messy")
     if idle:
         cmd.append("--idle")
     start = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)
     wall = time.perf_counter() - start
     if done.returncode != 0:
-        raise SystemExit(f"child {kind} failed ({done.returncode}):\n{done.stderr}")
+        raise ChildFailed(f"child {kind} on {path.name} failed ({done.returncode}):\n{done.stderr}")
     report = json.loads(done.stdout.strip().splitlines()[-1])
     report["process"] = wall
     return report
@@ -356,9 +277,11 @@ def machine_line() -> str:
     )
 
 
-def markdown_table(header: list[str], rows: list[list[str]]) -> str:
+def markdown_table(header: list[str], rows: list[list[str]], text_columns: int = 1) -> str:
+    """A markdown table padded for reading as text; the first ``text_columns`` are left-aligned,
+    the rest (numbers) right-aligned."""
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    right = [False] + [True] * (len(header) - 1)
+    right = [False] * text_columns + [True] * (len(header) - text_columns)
 
     def fmt(row: list[str]) -> str:
         cells = [
@@ -370,66 +293,143 @@ def markdown_table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join([fmt(header), "| " + " | ".join(rule) + " |", *(fmt(r) for r in rows)])
 
 
+def _ratio(value: float, base: float | None) -> str:
+    return "" if base is None or base <= 0 else f"{value / base:.2f}×"
+
+
+def _row(
+    file: str,
+    what: str,
+    seconds: float,
+    base: float,
+    ref_seconds: float | None,
+    increase: float,
+    peak: float,
+    size: int,
+) -> list[str]:
+    return [
+        file,
+        what,
+        f"{seconds:.2f}",
+        _ratio(seconds, base),
+        _ratio(seconds, ref_seconds),
+        f"{peak / MB:,.0f}",
+        f"{increase / size:.1f}×",
+    ]
+
+
 def build_report(
-    path: Path,
-    lines: int,
-    customers: int,
+    files: list[Any],
+    seed: int,
     runs: int,
-    work: dict[str, list[dict[str, Any]]],
+    work: dict[str, dict[str, list[dict[str, Any]]]],
     idle: dict[str, list[dict[str, Any]]],
-    steps: list[dict[str, Any]],
+    steps: dict[str, list[dict[str, Any]] | str],
 ) -> str:
-    size = path.stat().st_size
-    med = {k: statistics.median(r["seconds"] for r in work[k]) for k in KINDS}
-    rss = {k: statistics.median(r["rss"] for r in work[k]) for k in KINDS}
+    """The markdown table and the notes under it.
+
+    ``work[file key][kind]`` and ``idle[kind]`` are lists of child reports; ``steps[file key]``
+    is the steps child's list, or the reason it failed.
+    """
     idle_rss = {k: statistics.median(r["rss"] for r in idle[k]) for k in KINDS}
-    base = med["pandas"]
-
-    def row(label: str, seconds: float, peak: float, idle_peak: float) -> list[str]:
-        return [
-            label,
-            f"{seconds:.2f}",
-            f"{seconds / base:.2f}×",
-            f"{peak / MB:,.0f}",
-            f"{(peak - idle_peak) / size:.1f}×",
-        ]
-
-    rows = [row(LABELS[k], med[k], rss[k], idle_rss[k]) for k in KINDS]
-    total = 0.0
-    for s in steps:
-        total += s["seconds"]
-        rows.append(row(f"↳ {s['step']}", s["seconds"], s["rss"], idle_rss["kadash"]))
-    rows.append(["↳ sum of the steps", f"{total:.2f}", f"{total / base:.2f}×", "", ""])
+    med = {
+        f.key: {k: statistics.median(r["seconds"] for r in work[f.key][k]) for k in KINDS}
+        for f in files
+    }
+    ref = next((f for f in files if f.key == "clean"), None)
+    ref_steps = steps.get("clean") if ref is not None else None
+    ref_step_seconds = (
+        {s["step"]: s["seconds"] for s in ref_steps} if isinstance(ref_steps, list) else {}
+    )
+    rows: list[list[str]] = []
+    notes: list[str] = []
+    for f in files:
+        size = f.path(seed).stat().st_size
+        base = med[f.key]["pandas"]
+        compare = ref is not None and f.key != ref.key
+        for k in KINDS:
+            peak = statistics.median(r["rss"] for r in work[f.key][k])
+            ref_s = med[ref.key][k] if compare else None
+            rows.append(
+                _row(f.label, LABELS[k], med[f.key][k], base, ref_s, peak - idle_rss[k], peak, size)
+            )
+        file_steps = steps.get(f.key)
+        if isinstance(file_steps, list):
+            total = 0.0
+            for s in file_steps:
+                total += s["seconds"]
+                ref_s = ref_step_seconds.get(s["step"]) if compare else None
+                label = f"↳ {s['step']}"
+                increase = s["rss"] - idle_rss["kadash"]
+                rows.append(
+                    _row(f.label, label, s["seconds"], base, ref_s, increase, s["rss"], size)
+                )
+            ref_total = sum(ref_step_seconds.values()) if compare and ref_step_seconds else None
+            rows.append(
+                [f.label, "↳ sum of the steps", f"{total:.2f}", _ratio(total, base),
+                 _ratio(total, ref_total), "", ""]
+            )  # fmt: skip
+        elif isinstance(file_steps, str):
+            notes.append(f"Steps of {f.label} not measured: {file_steps}")
+    ref_label = ref.label if ref is not None else "clean file"
     header = [
+        "file",
         "what",
         "median time (s)",
         "× naive pandas",
+        f"× same row, {ref_label}",
         "peak RSS (MB)",
         "peak RSS increase / file size",
     ]
+    file_lines = [
+        f"- {f.label}: `{f.path(seed).name}`, {f.lines:,} lines, {f.customers:,} customers, "
+        f"{f.path(seed).stat().st_size / MB:,.1f} MB"
+        for f in files
+    ]
+    for f in files:
+        if f.messy and ref is not None and f.lines == ref.lines:
+            ratio = med[f.key]["kadash"] / med[ref.key]["kadash"]
+            verdict = "met" if ratio <= 2 else "NOT met"
+            notes.append(
+                f"**Messy path vs clean path** (kadash end to end, {f.label} / {ref.label}): "
+                f"{med[f.key]['kadash']:.2f} s / {med[ref.key]['kadash']:.2f} s = "
+                f"**{ratio:.2f}×** (target ≤ 2×: {verdict})."
+            )
+    range_text = "; ".join(
+        f"{f.label}: "
+        + ", ".join(
+            f"{k} {min(r['seconds'] for r in work[f.key][k]):.2f}–"
+            f"{max(r['seconds'] for r in work[f.key][k]):.2f} s"
+            for k in KINDS
+        )
+        for f in files
+    )
     idle_text = ", ".join(
         f"{k} {statistics.median(r['process'] for r in idle[k]):.2f} s / {idle_rss[k] / MB:,.0f} MB"
         for k in KINDS
     )
-    range_text = ", ".join(
-        f"{k} {min(r['seconds'] for r in work[k]):.2f}–{max(r['seconds'] for r in work[k]):.2f} s"
-        for k in KINDS
-    )
-    process_text = ", ".join(
-        f"{k} {statistics.median(r['process'] for r in work[k]):.2f} s" for k in KINDS
+    process_text = "; ".join(
+        f"{f.label}: "
+        + ", ".join(
+            f"{k} {statistics.median(r['process'] for r in work[f.key][k]):.2f} s" for k in KINDS
+        )
+        for f in files
     )
     return "\n".join(
         [
+            "### Pipeline (`bench/bench_pipeline.py`)",
+            "",
             f"Machine: {machine_line()}",
-            f"File: {path.name}, {lines:,} lines, {customers:,} customers, "
-            f"{size / MB:,.1f} MB; medians of {runs} run{'s' if runs > 1 else ''}, "
-            "each in a fresh process.",
+            f"Medians of {runs} run{'s' if runs > 1 else ''}, each in a fresh process. Files:",
+            *file_lines,
             "",
-            markdown_table(header, rows),
+            markdown_table(header, rows, text_columns=2),
             "",
-            "Times exclude interpreter start and imports. Step rows (↳) are one in-process run "
-            "of the same work; their RSS is the process peak so far. RSS increase = peak minus "
-            "an idle child with the same imports.",
+            *(n + "\n" for n in notes),
+            "Times exclude interpreter start and imports. × naive pandas divides by naive pandas "
+            f"on the same file; × same row divides by the same row on {ref_label}. Step rows (↳) "
+            "are one in-process run of the same work; their RSS is the process peak so far. "
+            "RSS increase = peak minus an idle child with the same imports.",
             f"Run-to-run range of the work time: {range_text}.",
             f"Idle children (start + imports, peak RSS): {idle_text}.",
             f"Whole child process, median wall time incl. start and imports: {process_text}.",
@@ -442,52 +442,102 @@ def build_report(
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        description="Benchmark kadash against naive pandas and bare pyarrow on a synthetic CSV."
+        description="Benchmark kadash against naive pandas and bare pyarrow on synthetic files."
     )
-    parser.add_argument("--lines", type=int, default=DEFAULT_LINES, help="data lines in the file")
-    parser.add_argument("--customers", type=int, default=DEFAULT_CUSTOMERS, help="customers")
-    parser.add_argument("--runs", type=int, default=DEFAULT_RUNS, help="runs per measurement")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="generator seed")
     parser.add_argument(
-        "--regenerate", action="store_true", help="rewrite the data file even if it exists"
+        "--files",
+        default=",".join(DEFAULT_FILES),
+        help="comma-separated files to measure, of: clean (UTF-8), messy (Big5), "
+        f"10m (clean, {BIG_LINES:,} lines, {BIG_CUSTOMERS:,} customers); default %(default)s",
+    )
+    parser.add_argument(
+        "--size",
+        choices=("1m", "10m"),
+        default="1m",
+        help="10m: also measure the 10,000,000-line file (same as adding 10m to --files)",
+    )
+    parser.add_argument(
+        "--lines", type=int, default=DEFAULT_LINES, help="data lines of the clean and messy files"
+    )
+    parser.add_argument(
+        "--customers", type=int, default=DEFAULT_CUSTOMERS, help="customers of those files"
+    )
+    parser.add_argument("--runs", type=int, default=DEFAULT_RUNS, help="runs per measurement")
+    parser.add_argument("--seed", type=int, default=None, help="generator seed")
+    parser.add_argument("--no-steps", action="store_true", help="skip the per-step rows")
+    parser.add_argument(
+        "--regenerate", action="store_true", help="rewrite the data files even if they exist"
     )
     parser.add_argument("--child", choices=(*KINDS, "steps"), help=argparse.SUPPRESS)
+    parser.add_argument("--messy", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--idle", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("path", nargs="?", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
+    keys = [k.strip() for k in args.files.split(",") if k.strip()]
+    if args.size == "10m":
+        keys.append("10m")
+    unknown = sorted(set(keys) - set(FILE_KEYS))
+    if unknown or not keys:
+        parser.error(f"--files takes {', '.join(FILE_KEYS)}; got {args.files!r}")
+    args.file_keys = [k for k in FILE_KEYS if k in keys]  # table order
     return args
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.child:
-        run_child(args.child, args.path, idle=args.idle)
+        run_child(args.child, args.path, messy=args.messy, idle=args.idle)
         return 0
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from datagen import DEFAULT_SEED, DataFile, generate
 
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
-    path = data_path(args.lines, args.customers, args.seed)
-    if args.regenerate or not path.exists():
-        say(f"generating {path.relative_to(ROOT)} …")
-        start = time.perf_counter()
-        generate(path, args.lines, args.customers, args.seed)
-        say(f"  done in {time.perf_counter() - start:.1f} s")
-    else:
-        say(f"reusing {path.relative_to(ROOT)}")
+    seed = DEFAULT_SEED if args.seed is None else args.seed
+    catalogue = {
+        "clean": DataFile("clean", args.lines, args.customers, messy=False),
+        "messy": DataFile("messy", args.lines, args.customers, messy=True),
+        "10m": DataFile("10m", BIG_LINES, BIG_CUSTOMERS, messy=False),
+    }
+    files = [catalogue[k] for k in args.file_keys]
+    for f in files:
+        path = f.path(seed)
+        if args.regenerate or not path.exists():
+            say(f"generating {path.relative_to(ROOT)} …")
+            start = time.perf_counter()
+            generate(f, seed)
+            say(f"  done in {time.perf_counter() - start:.1f} s")
+        else:
+            say(f"reusing {path.relative_to(ROOT)}")
 
-    work: dict[str, list[dict[str, Any]]] = {k: [] for k in KINDS}
+    work: dict[str, dict[str, list[dict[str, Any]]]] = {
+        f.key: {k: [] for k in KINDS} for f in files
+    }
     idle: dict[str, list[dict[str, Any]]] = {k: [] for k in KINDS}
     for run in range(1, args.runs + 1):
-        for kind in KINDS:  # interleaved, so a slow spell of the machine hits every kind
-            idle[kind].append(spawn(kind, path, idle=True))
-            work[kind].append(spawn(kind, path))
-            say(f"run {run}/{args.runs} {kind}: {work[kind][-1]['seconds']:.2f} s")
-    say("steps of kadash, one run …")
-    steps = spawn("steps", path)["steps"]
-    print(build_report(path, args.lines, args.customers, args.runs, work, idle, steps))
+        for kind in KINDS:
+            idle[kind].append(spawn(kind, files[0].path(seed), idle=True))
+        # Interleaved, so a slow spell of the machine hits every file and kind.
+        for f in files:
+            for kind in KINDS:
+                work[f.key][kind].append(spawn(kind, f.path(seed), messy=f.messy))
+                seconds = work[f.key][kind][-1]["seconds"]
+                say(f"run {run}/{args.runs} {f.label} {kind}: {seconds:.2f} s")
+    steps: dict[str, list[dict[str, Any]] | str] = {}
+    if not args.no_steps:
+        for f in files:
+            say(f"steps of kadash on {f.label}, one run …")
+            try:
+                steps[f.key] = spawn("steps", f.path(seed), messy=f.messy)["steps"]
+            except ChildFailed as err:  # e.g. a step function changed its signature
+                last = str(err).strip().splitlines()[-1]
+                say(str(err))
+                steps[f.key] = f"the steps child failed ({last})"
+    print(build_report(files, seed, args.runs, work, idle, steps))
     return 0
 
 

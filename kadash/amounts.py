@@ -132,10 +132,14 @@ _MAY_MEAN: dict[str, frozenset[str]] = {
 def _one_currency(
     marks: np.ndarray, shaped: np.ndarray, lines: np.ndarray | None, column: str
 ) -> str | None:
-    """The column's currency (its most specific mark), or an error naming two that differ."""
-    first: dict[str, int] = {}
-    for i in np.flatnonzero(shaped & (marks != "")):
-        first.setdefault(marks[i], int(i))  # one look per distinct mark
+    """The column's currency (its most specific mark), or an error naming two that differ.
+
+    ``marks`` are the cells' currency marks ("" for none); ``lines`` the line of each cell
+    (default: its index + 2)."""
+    where = (lambda j: j + 2) if lines is None else (lambda j: int(lines[j]))
+    candidates = np.flatnonzero(shaped & (marks != ""))
+    found, at = np.unique(marks[candidates].astype(str), return_index=True)
+    first = {str(mark): int(candidates[i]) for mark, i in zip(found, at, strict=True)}
     keys = {mark: CURRENCIES[mark] for mark in first}
     specific = {k for k in keys.values() if k not in _MAY_MEAN}
     for a, b in [(a, b) for a in keys for b in keys if a < b]:
@@ -143,7 +147,6 @@ def _one_currency(
         fits = ka == kb or kb in _MAY_MEAN.get(ka, ()) or ka in _MAY_MEAN.get(kb, ())
         if not fits or len(specific) > 1:
             ia, ib = sorted((first[a], first[b]))
-            where = (lambda j: j + 2) if lines is None else (lambda j: int(lines[j]))
             raise KadashError(
                 "error.mixed_currencies",
                 column=column,
@@ -224,6 +227,10 @@ def _all_plain(values: object, decimal: str | None) -> ParsedAmounts | None:
     if whole.null_count or not len(whole) or not pa.types.is_string(whole.type):
         return None
     n = len(whole)
+    sample = whole.slice(0, 256)
+    plain_or_blank = pc.or_(pc.match_substring_regex(sample, _PLAIN), pc.equal(sample, ""))
+    if not flag(plain_or_blank).all():
+        return None  # a failed cast of the whole column costs as much as a success
     blank = pc.binary_length(whole).to_numpy(zero_copy_only=False) == 0
     filled = np.flatnonzero(~blank) if blank.any() else None
     text = whole if filled is None else pc.take(whole, pa.array(filled))
@@ -258,10 +265,135 @@ def _all_plain(values: object, decimal: str | None) -> ParsedAmounts | None:
     )
 
 
+def _string_buffers(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The offsets and the UTF-8 bytes of a string array (``large_string`` too)."""
+    offsets_type = np.int32 if pa.types.is_string(text.type) else np.int64
+    offsets = np.frombuffer(text.buffers()[1], dtype=offsets_type)[
+        text.offset : text.offset + len(text) + 1
+    ]
+    data_buffer = text.buffers()[2]
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(
+        0, dtype=np.uint8)  # fmt: skip
+    return offsets.astype(np.int64), data
+
+
+def _from_bytes(offsets: np.ndarray, data: np.ndarray) -> pa.Array:
+    """A string array from offsets (from 0) and bytes."""
+    return pa.StringArray.from_buffers(
+        len(offsets) - 1, pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(data.tobytes())
+    )
+
+
+_DIGIT_TO_NINE = np.arange(256, dtype=np.uint8)
+_DIGIT_TO_NINE[ord("1") : ord("9") + 1] = ord("9")
+_SPACES = np.array([9, 10, 11, 12, 13, 32], dtype=np.uint8)
+
+
+def _fold(text: pa.Array) -> pa.Array:
+    """:func:`kadash.cells.normalized`, at a fraction of the cost for plain ASCII text."""
+    if not flag(pc.string_is_ascii(text)).all():
+        return normalized(text)
+    folded = pc.ascii_upper(text)
+    offsets, data = _string_buffers(folded)
+    if np.isin(data[offsets[0] : offsets[-1]], _SPACES).any():
+        folded = pc.replace_substring_regex(folded, r"\s+", "")
+    return folded
+
+
 def _parse_any(
     text: pa.Array, *, decimal: str | None, lines: np.ndarray | None, column: str
 ) -> ParsedAmounts:
-    """Every accepted shape: currency marks, parentheses, separators, scientific notation."""
+    """Every accepted shape, judged once per *signature* — the cell with its digits 1–9 written
+    as 9 (``NT$1,234.50`` → ``NT$9,999.90``): shape, sign, currency mark and decimal-mark
+    evidence depend on nothing else, and a column has a few dozen signatures, not a million.
+    The values then come from one pass over the bytes and Arrow's exact decimal cast."""
+    n = len(text)
+    blank = flag(pc.equal(text, ""))
+    folded = pc.cast(_fold(text), pa.string())
+    offsets, data = _string_buffers(folded)
+    start = offsets[0]
+    coded = pc.dictionary_encode(
+        _from_bytes(offsets - start, _DIGIT_TO_NINE[data[start : offsets[-1]]])
+    )
+    codes = coded.indices.to_numpy(zero_copy_only=False)
+    sigs = coded.dictionary
+    if flag(pc.match_substring(sigs, "E")).any():
+        return _parse_any_slow(text, decimal=decimal, lines=lines, column=column)
+    parts = pc.extract_regex(sigs, _SHAPE)
+    shaped_sig = flag(pc.is_valid(parts))
+    lp, rp = flag(pc.equal(pick(parts, "lp"), "(")), flag(pc.equal(pick(parts, "rp"), ")"))
+    minus = [flag(pc.equal(pick(parts, s), "-")) for s in ("s1", "s2", "s3")]
+    signs = sum(flag(pc.not_equal(pick(parts, s), "")).astype(int) for s in ("s1", "s2", "s3"))
+    negative_sig = lp | minus[0] | minus[1] | minus[2]
+    shaped_sig &= (lp == rp) & (signs + lp.astype(int) <= 1)
+    num = pick(parts, "num")
+    marks_sig = pc.if_else(
+        pc.not_equal(pick(parts, "c1"), ""), pick(parts, "c1"), pick(parts, "c2")
+    ).to_numpy(zero_copy_only=False)
+    dot_sig, comma_sig, ambiguous_sig = decimal_evidence(num)
+    valid_dot_sig = flag(pc.match_substring_regex(num, _VALID["."]))
+    valid_comma_sig = flag(pc.match_substring_regex(num, _VALID[","]))
+
+    # Back to the cells.
+    shaped = shaped_sig[codes]
+    first = pd.Series(codes).drop_duplicates()  # the first cell of each signature
+    first_row = np.empty(len(sigs), dtype=np.int64)
+    first_row[first.to_numpy()] = first.index.to_numpy()
+    sig_lines = first_row + 2 if lines is None else lines[first_row]
+    currency = _one_currency(marks_sig, shaped_sig, sig_lines, column)
+    dot = (dot_sig & shaped_sig & valid_dot_sig)[codes]
+    comma = (comma_sig & shaped_sig & valid_comma_sig)[codes]
+    ambiguous = (ambiguous_sig & shaped_sig)[codes]
+    mark = decimal
+    if mark is None:
+        if dot.any() and comma.any():
+            raise KadashError(
+                "error.decimal_conflict",
+                column=column,
+                dot=examples(dot, text, lines),
+                comma=examples(comma, text, lines),
+            )
+        if dot.any() or comma.any():
+            mark = "." if dot.any() else ","
+        elif ambiguous.any():
+            raise KadashError(
+                "error.decimal_unknown", column=column, examples=examples(ambiguous, text, lines, 3)
+            )
+    valid = shaped & (valid_comma_sig if mark == "," else valid_dot_sig)[codes] & ~blank
+
+    # The number: its digits and decimal mark, nothing else, in one pass over the bytes.
+    body = data[start : offsets[-1]]
+    point = ord("," if mark == "," else ".")
+    keep = ((body >= ord("0")) & (body <= ord("9"))) | (body == point)
+    kept = np.concatenate([[0], np.cumsum(keep, dtype=np.int32)])
+    digits = body[keep]
+    digits[digits == point] = ord(".")
+    number = _from_bytes(kept[offsets - start], digits)
+    rows = np.flatnonzero(valid)
+    minor = np.zeros(n, dtype=np.int64)
+    try:
+        values = pc.cast(pc.take(number, pa.array(rows)), _DECIMAL)
+    except pa.ArrowInvalid:  # more than four decimals (rounded) or too many digits
+        return _parse_any_slow(text, decimal=decimal, lines=lines, column=column)
+    words = np.frombuffer(values.buffers()[1], dtype=np.int64)
+    minor[rows] = words[2 * values.offset :: 2][: len(rows)]
+    negative = negative_sig[codes]
+    minor = np.where(negative, -minor, minor)
+    return ParsedAmounts(
+        minor=minor,
+        ok=valid,
+        blank=blank,
+        rounded=np.zeros(n, dtype=bool),
+        decimal_mark=mark if (dot | comma | ambiguous).any() else None,
+        currency=currency,
+    )
+
+
+def _parse_any_slow(
+    text: pa.Array, *, decimal: str | None, lines: np.ndarray | None, column: str
+) -> ParsedAmounts:
+    """Every accepted shape: currency marks, parentheses, separators, scientific notation —
+    cell by cell (for what :func:`_parse_any` leaves: exponents, more than four decimals)."""
     blank = flag(pc.equal(text, ""))
     folded = normalized(text)
     parts = pc.extract_regex(folded, _SHAPE)

@@ -50,6 +50,8 @@ REJECT_REASONS: tuple[str, ...] = (
     "unreadable_amount",
     "too_many_fields",
 )
+#: Text fields with about one value per line: kept as plain text, not as categories.
+UNIQUE_TEXT_FIELDS = ("order_id",)
 #: A cell that marks a total row: Total, Grand total, Subtotal, Sum, 合計, 總計, 总计, 小計…
 TOTAL_CELL = (
     r"^[\s:：*]*(?:(?:grand|sub)[\s_-]*totals?|totals?|sum"
@@ -361,14 +363,19 @@ def parse_columns(
             {"line": lines[bad], "value": pd.array(profit_cells, dtype="str")}
         )
     check_sum_fits(tx["revenue"].to_numpy(), mapping["revenue"])
-    texts = {}
-    for name in FIELDS:
-        if name in mapping and name not in ("customer_id", "date", "revenue", "profit"):
-            texts[name] = _Text.of(columns.arrays[mapping[name]])
-            tx[name] = texts[name].categorical(accepted)
     keys = [ids.codes, dates.dates.view(np.int64), revenue.minor]
     keys += [profit.minor] if profit is not None else []
-    keys += [t.codes for t in texts.values()]
+    for name in FIELDS:
+        if name not in mapping or name in ("customer_id", "date", "revenue", "profit"):
+            continue
+        if name in UNIQUE_TEXT_FIELDS:  # as many values as lines: plain trimmed text
+            text = pc.utf8_trim_whitespace(columns.arrays[mapping[name]])
+            tx[name] = pd.array(text if everything else text.filter(pa.array(accepted)),
+                                dtype="str")  # fmt: skip
+        else:
+            values = _Text.of(columns.arrays[mapping[name]])
+            tx[name] = values.categorical(accepted)
+            keys.append(values.codes)
     return ParseResult(
         transactions=tx,
         rejected=rejected,
