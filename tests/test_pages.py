@@ -354,7 +354,7 @@ _KNOWN_TYPES = {
     *_SKIP_TYPES,
 }
 # Widgets whose options are the user's data (header names, region values), not our text.
-_DATA_OPTIONS = re.compile(r"-(filters\.|data\.map\.)")
+_DATA_OPTIONS = re.compile(r"-(filters\.|data\.map\.|source\.server)")
 _PLACEHOLDER = re.compile(r"%\{[^}]*\}|<[^>]+>")
 
 
@@ -775,3 +775,38 @@ class TestRealExports:
         at = _upload(at, "feb.csv", b"a,b,c\nz,2024-02-01,30\n")  # next month's export
         assert _metric(at, "Revenue accepted") == "30.00"
         assert any("same columns as one mapped earlier" in i.value for i in at.info)
+
+
+class TestServerFiles:
+    """Files too large to upload are opened from the server's data folder, and only there."""
+
+    @pytest.fixture
+    def folder(self, tmp_path, monkeypatch):
+        root = tmp_path / "exports"
+        (root / "2024").mkdir(parents=True)
+        (root / "2024" / "big.csv").write_text(
+            "客戶編號,日期,金額\nA,2024-01-05,100\nB,2024-01-06,300\nA,2024-02-01,50\n", "utf-8"
+        )
+        (tmp_path / "secret.csv").write_text("customer,date,amount\nX,2024-01-01,1\n", "utf-8")
+        monkeypatch.setenv("KADASH_DATA_DIR", str(root))
+        return root
+
+    def test_a_server_file_is_listed_and_opened(self, folder):
+        at = _ok(_app())
+        picker = at.selectbox(key="source.server")
+        assert picker.options == ["2024/big.csv"]
+        picker.set_value("2024/big.csv")
+        _ok(at.run())
+        assert any("Using: 2024/big.csv" in _plain(c.value) for c in at.sidebar.caption)
+        assert _metric(at, "Customers") == "2"
+        _ok(at.switch_page("pages/data.py").run())
+        assert _metric(at, "Lines read") == "3"
+        assert _metric(at, "Revenue accepted") == "450.00"  # 100 + 300 + 50
+
+    def test_a_file_removed_after_it_was_chosen(self, folder):
+        at = _ok(_app())
+        at.selectbox(key="source.server").set_value("2024/big.csv")
+        _ok(at.run())
+        (folder / "2024" / "big.csv").unlink()
+        _ok(at.run())  # no traceback: back to the sample
+        assert any("Bundled sample" in c.value for c in at.sidebar.caption)

@@ -7,16 +7,18 @@ Filters act on lines before customers are aggregated. Their widgets write the se
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import streamlit as st
 
 from kadash.columns import FILTER_FIELDS
 from kadash.errors import KadashError
+from kadash.files import list_data_files, resolve_data_file
 from kadash.i18n import Translator, escape_markdown
 from kadash.settings import Settings
 from ui import state
-from ui.data import UPLOAD_KEY, ParseSummary, View, current_source
+from ui.data import SERVER_FILE, UPLOAD_KEY, ParseSummary, View, current_source, data_folder
 from ui.widgets import file_size, show_error
 
 __all__ = ["forget_data_widgets", "render_sidebar"]
@@ -25,6 +27,8 @@ _LAST_SOURCE = "kadash.last_source"
 _SETTINGS_FILE = "settings.file"
 _SETTINGS_ERROR = "kadash.settings_error"
 _DATES = "filters.dates"
+_SERVER_PICK = "source.server"
+_SERVER_ERROR = "kadash.server_error"
 
 
 def _to_date(value: object) -> date:
@@ -119,6 +123,49 @@ def _filters(t: Translator, summary: ParseSummary) -> None:
         st.button(t("filters.reset"), on_click=_reset_filters, icon=":material/filter_alt_off:")
 
 
+@st.cache_data(ttl=10, show_spinner=False)
+def _data_files(folder: str) -> list[str]:
+    return list_data_files(Path(folder))
+
+
+def _on_server_pick() -> None:
+    name = st.session_state.get(_SERVER_PICK)
+    st.session_state[_SERVER_ERROR] = None
+    if not name:
+        st.session_state[SERVER_FILE] = None
+        return
+    try:
+        st.session_state[SERVER_FILE] = (name, resolve_data_file(data_folder(), name))
+    except KadashError as err:
+        st.session_state[SERVER_FILE] = None
+        st.session_state[_SERVER_ERROR] = err
+    forget_data_widgets()
+
+
+def _server_picker(t: Translator, *, uploaded: bool) -> None:
+    """A file from the server's data folder, for exports too large to upload."""
+    folder = data_folder()
+    chosen = st.session_state.get(SERVER_FILE)
+    with st.expander(t("source.server_title"), expanded=chosen is not None,
+                     icon=":material/folder_open:"):  # fmt: skip
+        st.selectbox(
+            t("source.server_file"),
+            _data_files(str(folder)),
+            index=None,
+            key=_SERVER_PICK,
+            placeholder=t("source.server_placeholder"),
+            accept_new_options=True,
+            on_change=_on_server_pick,
+            disabled=uploaded,
+            help=t.md("source.server_help", folder=str(folder)),
+        )
+        if uploaded:
+            st.caption(t("source.server_after_upload"))
+        error = st.session_state.get(_SERVER_ERROR)
+        if error is not None:
+            show_error(t, error)
+
+
 def render_sidebar(t: Translator) -> None:
     """Draw the data source and filters.
 
@@ -134,6 +181,7 @@ def render_sidebar(t: Translator) -> None:
             key=UPLOAD_KEY,
             help=t("source.upload_help"),
         )
+        _server_picker(t, uploaded=st.session_state.get(UPLOAD_KEY) is not None)
         source = current_source()
         if st.session_state.get(_LAST_SOURCE, source.digest) != source.digest:
             forget_data_widgets()  # filters of another file rarely make sense here
@@ -142,7 +190,7 @@ def render_sidebar(t: Translator) -> None:
         st.caption(t("source.using", name=name, size=file_size(t, source.size)))
         view = View(source, state.get_settings())
         try:
-            with st.spinner(t("source.reading", size=file_size(t, source.size))):
+            with st.spinner(t("source.reading", size=file_size(t, source.size)), show_time=True):
                 summary = view.summary()
         except KadashError as err:
             if err.key.startswith(("error.mapping", "error.decimal", "error.date_order")):
