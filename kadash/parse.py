@@ -187,26 +187,30 @@ class _Text:
         if chunked.num_chunks == 0:
             return cls(np.zeros(0, dtype=np.int32), pa.array([], pa.string()))
         chunked = chunked.unify_dictionaries()
+        nulls = chunked.null_count > 0
         raw_codes = np.concatenate(
-            [pc.fill_null(c.indices, -1).to_numpy(zero_copy_only=False) for c in chunked.chunks]
+            [
+                (pc.fill_null(c.indices, -1) if nulls else c.indices).to_numpy(zero_copy_only=False)
+                for c in chunked.chunks
+            ]
         )
         dictionary = pc.cast(chunked.chunks[0].dictionary, pa.string())
-        if (raw_codes < 0).any():  # a missing cell is an empty one
+        if nulls:  # a missing cell is an empty one
             dictionary = pa.concat_arrays([dictionary, pa.array([""], pa.string())])
             raw_codes = np.where(raw_codes < 0, len(dictionary) - 1, raw_codes)
         # Trim the distinct values, then merge those that became equal.
         trimmed = pc.dictionary_encode(pc.utf8_trim_whitespace(dictionary))
         remap = trimmed.indices.to_numpy(zero_copy_only=False).astype(np.int32)
-        codes = remap[raw_codes] if len(remap) else raw_codes.astype(np.int32)
         values = trimmed.dictionary
-        # Values in order of first occurrence (dictionaries are built in reading order, but
-        # merging can reorder): one pass over the codes puts them right.
-        first = pd.unique(codes)
-        if not np.array_equal(first, np.arange(len(first))):
+        same = len(values) == len(dictionary) and np.array_equal(remap, np.arange(len(remap)))
+        codes = raw_codes.astype(np.int32, copy=False) if same else remap[raw_codes]
+        # Dictionaries are built in reading order, so values come in order of first appearance
+        # (merging keeps the earlier one's place); only a missing cell's "" may be out of turn.
+        if nulls:
+            first = pd.unique(codes)
             order = np.full(len(values), -1, dtype=np.int32)
             order[first] = np.arange(len(first), dtype=np.int32)
-            codes = order[codes]
-            values = pc.take(values, pa.array(first))
+            codes, values = order[codes], pc.take(values, pa.array(first))
         return cls(codes, values)
 
     def at(self, value_mask: np.ndarray) -> np.ndarray:
@@ -218,14 +222,19 @@ class _Text:
         return pc.take(self.values, pa.array(self.codes))
 
     def first_rows(self) -> np.ndarray:
-        """The first row holding each distinct value."""
-        return pd.Series(self.codes).drop_duplicates().index.to_numpy(dtype=np.int64)
+        """The first row holding each distinct value: where a code exceeds every code before
+        it (values are in order of first appearance)."""
+        if not len(self.codes):
+            return np.zeros(0, dtype=np.int64)
+        seen = np.maximum.accumulate(self.codes)
+        return np.flatnonzero(np.concatenate([[True], self.codes[1:] > seen[:-1]]))
 
     def categorical(self, rows: np.ndarray, *, sort: bool = False) -> pd.Categorical:
         """The texts of ``rows`` (a boolean mask) as a categorical whose categories are the
         values they use: in order of first appearance, or in plain (code point) order."""
-        codes = self.codes if rows.all() else self.codes[rows]
-        index = pd.unique(codes).astype(np.int64)  # values used, by first appearance
+        everything = rows.all()  # then every value is used, in order of first appearance
+        codes = self.codes if everything else self.codes[rows]
+        index = np.arange(len(self.values)) if everything else pd.unique(codes).astype(np.int64)
         kept = self.values
         if sort or not np.array_equal(index, np.arange(len(self.values))):
             kept = pc.take(self.values, pa.array(index))
