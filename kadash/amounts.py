@@ -238,7 +238,9 @@ def _all_plain(values: object, decimal: str | None) -> ParsedAmounts | None:
         decimals = pc.cast(text, _DECIMAL)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    if flag(pc.match_substring_regex(text, "[eE]")).any():
+    offsets, data = _string_buffers(text)
+    used = data[offsets[0] : offsets[-1]]
+    if (used == ord("e")).any() or (used == ord("E")).any():
         return None  # scientific notation: the general path reads it
     point = pc.find_substring(text, ".").to_numpy(zero_copy_only=False)
     length = pc.binary_length(text).to_numpy(zero_copy_only=False)

@@ -293,10 +293,10 @@ _MONEY_FIELDS = ("revenue", "profit")
 _ID_LIKE = re.compile(r"(?:id|no|number|code|編號|编号|代號|代号|代碼|代码|編碼|编码|號|号)$")
 
 
-def _score(field: str, column: str) -> float:
+def _score(field: str, column: str, norm: str) -> float:
     """2 for an exact synonym, 1 + a little per matched character for a synonym inside the
-    name (longer synonyms are more specific), 0 for no match."""
-    norm = normalize_header(column)
+    name (longer synonyms are more specific), 0 for no match. ``norm``: the column's
+    :func:`normalize_header`."""
     if not norm:
         return 0.0
     if field in _MONEY_FIELDS and _RATE.search(unicodedata.normalize("NFKC", str(column))):
@@ -327,10 +327,11 @@ def guess_mapping(header: Sequence[str]) -> dict[str, str]:
     dict
         Field name → column name, for the fields that could be matched.
     """
+    names = [normalize_header(column) for column in header]
     scored = [
-        (-_score(field, column), f_idx, c_idx, field, column)
+        (-_score(field, column, norm), f_idx, c_idx, field, column)
         for f_idx, field in enumerate(FIELDS)
-        for c_idx, column in enumerate(header)
+        for c_idx, (column, norm) in enumerate(zip(header, names, strict=True))
     ]
     candidates = [c for c in scored if c[0] < 0]
     mapping: dict[str, str] = {}

@@ -532,10 +532,12 @@ def _duplicates(columns: Columns, accepted: np.ndarray, keys: list[np.ndarray]) 
     rows = np.flatnonzero(accepted)
     if len(rows) < 2:
         return _empty_lines()
+    everything = len(rows) == len(accepted)
     mixed = np.zeros(len(rows), dtype=np.uint64)
     with np.errstate(over="ignore"):
         for key in keys:
-            part = np.asarray(key)[rows].astype(np.int64).view(np.uint64)
+            part = np.asarray(key) if everything else np.asarray(key)[rows]
+            part = part.astype(np.int64, copy=False).view(np.uint64)
             mixed = (mixed ^ part) * np.uint64(0x9E3779B97F4A7C15)
             mixed ^= mixed >> np.uint64(29)
     candidates = rows[pd.Series(mixed).duplicated(keep=False).to_numpy()]

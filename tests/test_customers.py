@@ -102,6 +102,63 @@ class TestSummarizeCustomers:
         pd.testing.assert_frame_equal(summarize_customers(TX), summarize_customers(TX.iloc[order]))
 
 
+_LINE = st.tuples(
+    st.sampled_from(["A", "B", "C", "D"]),  # customer
+    st.integers(0, 6),  # day
+    st.sampled_from(["O1", "O2", "O3", "O4", "O5"]),  # order (some shared between customers)
+    st.sampled_from(["", "n1", "n2", "n3"]),  # name, blank sometimes
+)
+
+
+def _reference(rows: list[tuple]) -> pd.DataFrame:
+    """Orders, purchase days and the latest non-blank name per customer, line by line."""
+    out = {}
+    for line, (cid, day, order, name) in enumerate(rows, start=1):
+        c = out.setdefault(cid, {"orders": set(), "days": set(), "name": (None, "")})
+        c["orders"].add(order)
+        c["days"].add(day)
+        if name and (day, line) > (c["name"][0] or (-1, -1)):
+            c["name"] = ((day, line), name)
+    ids = sorted(out)
+    return pd.DataFrame(
+        {
+            "customer_id": ids,
+            "orders": [len(out[i]["orders"]) for i in ids],
+            "purchase_days": [len(out[i]["days"]) for i in ids],
+            "customer_name": [out[i]["name"][1] for i in ids],
+        }
+    )
+
+
+@pytest.mark.parametrize("by_order", [False, True], ids=["shuffled", "by_order_id"])
+@pytest.mark.parametrize("grid", [1 << 26, 0], ids=["grid", "hashed"])
+@given(rows=st.lists(_LINE, min_size=1, max_size=40), rnd=st.randoms())
+def test_distinct_counts_and_latest_match_a_line_by_line_count(grid, by_order, rows, rnd):
+    """Every way of counting distinct orders and days (orders owned by one customer or not;
+    sorted by order id or not; a small or a hashed grid), and the latest name, in any row
+    order."""
+    tx = pd.DataFrame(
+        {
+            "line": np.arange(1, len(rows) + 1, dtype=np.int64),
+            "customer_id": pd.array([r[0] for r in rows], dtype="str"),
+            "date": np.array([f"2024-01-0{r[1] + 1}" for r in rows], dtype="datetime64[s]"),
+            "revenue": np.ones(len(rows), dtype=np.int64),
+            "order_id": pd.array([r[2] for r in rows], dtype="str"),
+            "customer_name": pd.array([r[3] for r in rows], dtype="str"),
+        }
+    )
+    order = list(range(len(rows)))
+    rnd.shuffle(order)
+    if by_order:
+        order.sort(key=lambda i: rows[i][2])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("kadash.customers._GRID_CELLS", grid)
+        got = summarize_customers(tx.iloc[order])
+    want = _reference(rows)
+    for column in want.columns:
+        assert got[column].tolist() == want[column].tolist(), column
+
+
 class TestFilterTransactions:
     def test_dates_inclusive(self):
         out = filter_transactions(TX, date_from=date(2024, 1, 5), date_to=date(2024, 2, 1))
