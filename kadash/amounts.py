@@ -58,7 +58,7 @@ _VALID = {
 # The common shape, read exactly by Arrow's decimal cast: at most 14 integer digits and 4
 # decimals, no grouping, "." as decimal mark.
 _PLAIN = r"^[+-]?(?:\d{1,14}(?:\.\d{0,4})?|\.\d{1,4})$"
-_DECIMAL = pa.decimal128(18, MONEY_DECIMALS)
+_DECIMAL = pa.decimal64(18, MONEY_DECIMALS)
 _GROUP_LIKE_DOT = r"^[-+]?[1-9][0-9]{0,2}\.[0-9]{3}$"
 # 14 integer digits keep |amount| · 10^4 below 2^63 with room for sums.
 _MAX_INT_DIGITS = 14
@@ -78,14 +78,15 @@ class ParsedAmounts:
 
 
 def _plain_minor(text: pa.Array) -> np.ndarray:
-    """Minor units of plain decimal strings (see ``_PLAIN``), through Arrow's exact cast.
+    """Minor units of plain decimal strings (see ``_PLAIN``), through Arrow's exact cast."""
+    return _unscaled(pc.cast(text, _DECIMAL)).copy()
 
-    A decimal128(18, 4) value is stored as its unscaled integer — exactly our minor units —
-    in 16 little-endian bytes; as |value| < 10^18 it fits the low 8 (two's complement).
-    """
-    decimals = pc.cast(text, _DECIMAL)
+
+def _unscaled(decimals: pa.Array) -> np.ndarray:
+    """The unscaled integers of a decimal64(18, 4) array — exactly our minor units — as a view
+    of its buffer (one little-endian int64 per value)."""
     words = np.frombuffer(decimals.buffers()[1], dtype=np.int64)
-    return words[2 * decimals.offset :: 2][: len(decimals)].copy()
+    return words[decimals.offset : decimals.offset + len(decimals)]
 
 
 def decimal_evidence(numbers: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -253,8 +254,7 @@ def _all_plain(values: object, decimal: str | None) -> ParsedAmounts | None:
     dot = dotted & ~ambiguous
     if not (decimal == "." or dot.any() or not ambiguous.any()):
         return None
-    words = np.frombuffer(decimals.buffers()[1], dtype=np.int64)
-    minor = words[2 * decimals.offset :: 2][: len(text)]
+    minor = _unscaled(decimals)
     if filled is not None:
         minor, part = np.zeros(n, dtype=np.int64), minor
         minor[filled] = part
@@ -377,8 +377,7 @@ def _parse_any(
         values = pc.cast(pc.take(number, pa.array(rows)), _DECIMAL)
     except pa.ArrowInvalid:  # more than four decimals (rounded) or too many digits
         return _parse_any_slow(text, decimal=decimal, lines=lines, column=column)
-    words = np.frombuffer(values.buffers()[1], dtype=np.int64)
-    minor[rows] = words[2 * values.offset :: 2][: len(rows)]
+    minor[rows] = _unscaled(values)
     negative = negative_sig[codes]
     minor = np.where(negative, -minor, minor)
     return ParsedAmounts(

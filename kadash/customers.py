@@ -126,6 +126,10 @@ def filter_transactions(
         if field not in tx.columns:
             raise KadashError("error.settings_value", name="filter", value=field)
         keep &= tx[field].isin(list(values)).to_numpy()
+    if keep.all():  # copy on write: a new frame sharing the columns until one is written
+        every = tx.copy(deep=False)
+        every.index = pd.RangeIndex(len(every))
+        return every
     return tx.loc[keep].reset_index(drop=True)
 
 
@@ -289,7 +293,8 @@ def summarize_customers(tx: pd.DataFrame) -> pd.DataFrame:
             "purchase_days": _distinct_by(codes, day_index, n),
             "first_date": (first + first_day).astype("datetime64[D]").astype("datetime64[s]"),
             "last_date": (last + first_day).astype("datetime64[D]").astype("datetime64[s]"),
-        }
+        },
+        copy=False,
     )
     if "order_id" in tx.columns:
         out["orders"] = _distinct_by(codes, _codes(tx["order_id"])[0], n)

@@ -569,13 +569,19 @@ def _has_quote(source: bytes | Path) -> bool:
 
 def _decoded(column: pa.ChunkedArray, encoding: str) -> pa.ChunkedArray:
     """Bytes in a legacy encoding → text: ASCII-only chunks as they are, else once per
-    distinct value."""
+    distinct value (dictionary chunks first share one dictionary, decoded once)."""
+    if pa.types.is_dictionary(column.type) and column.num_chunks:
+        shared = column.unify_dictionaries()
+        words = shared.chunks[0].dictionary
+        try:
+            text = pc.cast(words, pa.string())  # checks UTF-8, which ASCII is
+        except pa.ArrowInvalid:
+            text = pa.array([v.decode(encoding) for v in words.to_pylist()], pa.string())
+        return pa.chunked_array(
+            [pa.DictionaryArray.from_arrays(c.indices, text) for c in shared.chunks]
+        )
     chunks = []
     for chunk in column.chunks:
-        if pa.types.is_dictionary(chunk.type):
-            values = [v.decode(encoding) for v in chunk.dictionary.to_pylist()]
-            chunks.append(pa.DictionaryArray.from_arrays(chunk.indices, pa.array(values)))
-            continue
         try:
             chunks.append(pc.cast(chunk, pa.string()))  # checks UTF-8, which ASCII is
         except pa.ArrowInvalid:

@@ -355,7 +355,8 @@ def parse_columns(
             "customer_id": ids.categorical(accepted, sort=True),
             "date": dates.dates if everything else dates.dates[accepted],
             "revenue": revenue.minor if everything else revenue.minor[accepted],
-        }
+        },
+        copy=False,  # one block per column: no copy into a 2-D block
     )
     rounded = int(revenue.rounded[accepted].sum())
     unreadable_profit = _empty_lines()
@@ -533,14 +534,25 @@ def _duplicates(columns: Columns, accepted: np.ndarray, keys: list[np.ndarray]) 
     if len(rows) < 2:
         return _empty_lines()
     everything = len(rows) == len(accepted)
+    # In place, two buffers: at a million lines each new array costs its page faults.
     mixed = np.zeros(len(rows), dtype=np.uint64)
+    part = np.empty(len(rows), dtype=np.uint64)
     with np.errstate(over="ignore"):
         for key in keys:
-            part = np.asarray(key) if everything else np.asarray(key)[rows]
-            part = part.astype(np.int64, copy=False).view(np.uint64)
-            mixed = (mixed ^ part) * np.uint64(0x9E3779B97F4A7C15)
-            mixed ^= mixed >> np.uint64(29)
-    candidates = rows[pd.Series(mixed).duplicated(keep=False).to_numpy()]
+            # Signed to unsigned as two's complement, as int64 → uint64 would.
+            np.copyto(part, np.asarray(key) if everything else np.asarray(key)[rows],
+                      casting="unsafe")  # fmt: skip
+            np.bitwise_xor(mixed, part, out=mixed)
+            np.multiply(mixed, np.uint64(0x9E3779B97F4A7C15), out=mixed)
+            np.right_shift(mixed, np.uint64(29), out=part)
+            np.bitwise_xor(mixed, part, out=mixed)
+    # Lines alone in their bucket of the hash's top bits cannot repeat one another: count the
+    # buckets (cheap), hash-compare only the lines that share one.
+    bits = int(min(22, max(10, np.ceil(np.log2(len(rows))) + 2)))  # ≤ 4M buckets: 32 MB
+    bucket = (mixed >> np.uint64(64 - bits)).astype(np.intp)
+    shared = np.flatnonzero(np.bincount(bucket, minlength=1 << bits)[bucket] > 1)
+    repeats = pd.Series(mixed[shared]).duplicated(keep=False).to_numpy()
+    candidates = rows[shared[repeats]]
     if not len(candidates):
         return _empty_lines()
     kept = columns.whole(candidates)
