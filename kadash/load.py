@@ -16,8 +16,6 @@ import codecs
 import csv
 import gzip
 import io
-import mmap
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -537,9 +535,7 @@ def read_columns(
             ),
             parse_options=pa_csv.ParseOptions(
                 delimiter=layout.delimiter,
-                # A quoted line break stays inside its record; without a quote in the file
-                # there is none, and the reader splits its blocks faster.
-                newlines_in_values=_has_quote(source),
+                newlines_in_values=True,  # a quoted line break stays inside its record
                 ignore_empty_lines=False,  # a blank line is a row of one cell: not simple
             ),
             convert_options=pa_csv.ConvertOptions(
@@ -554,17 +550,6 @@ def read_columns(
     except (pa.ArrowInvalid, UnicodeDecodeError):
         return None
     return table
-
-
-def _has_quote(source: bytes | Path) -> bool:
-    """Whether the file holds a double quote anywhere (one scan, no copy)."""
-    if not isinstance(source, Path):
-        return source.find(b'"') >= 0
-    with source.open("rb") as f:
-        if not os.fstat(f.fileno()).st_size:
-            return False
-        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as view:
-            return view.find(b'"') >= 0
 
 
 def _decoded(column: pa.ChunkedArray, encoding: str) -> pa.ChunkedArray:
