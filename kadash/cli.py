@@ -10,8 +10,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -116,6 +117,24 @@ def _settings_from_args(args: argparse.Namespace) -> Settings:
             except ValueError:
                 raise KadashError("error.not_a_date", value=text) from None
     return settings.validate()
+
+
+def _progress_on_terminal(path: Path, t: Translator) -> Callable[[str], None] | None:
+    """Each loading stage on its own line of stderr, when stderr is a terminal (never in a
+    pipe or a log, where only the result or the error belongs)."""
+    if not sys.stderr.isatty():
+        return None
+    try:
+        size = f"{path.stat().st_size / 1_000_000:,.1f} MB"
+    except OSError:
+        size = "?"
+    start = time.monotonic()
+
+    def show(stage: str) -> None:
+        text = t(f"progress.{stage}", size=size)
+        print(f"kadash: {time.monotonic() - start:5.1f} s  {text}", file=sys.stderr, flush=True)
+
+    return show
 
 
 def _readable(path: Path) -> Path:
@@ -268,6 +287,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             sheet=args.sheet,
             decimal=args.decimal,
             date_order=args.date_order,
+            progress=_progress_on_terminal(args.path, t),
         )
         analysis = analyse(loaded, settings, t)
         if analysis.parsed.rows_accepted == 0:

@@ -185,6 +185,7 @@ def load_transactions(
     sheet: str | None = None,
     decimal: str | None = None,
     date_order: str | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Loaded:
     """Read and parse a transactions file, the typed way when it allows, else the exact way.
 
@@ -200,12 +201,18 @@ def load_transactions(
         As :func:`kadash.load.read_cells`.
     decimal, date_order
         As :func:`kadash.parse.parse_transactions`.
+    progress
+        Called with each stage as it starts: ``"read"`` (the columns, or the cells),
+        ``"check"`` (every value parsed and checked), ``"exact"`` (the file needs reading cell
+        by cell after all: read and check again).
 
     Raises
     ------
     KadashError
         As :func:`kadash.load.read_cells` and :func:`kadash.parse.parse_transactions`.
     """
+    report = progress or (lambda stage: None)
+    report("read")
     layout, facts, raw = _layout_and_facts(source, encoding, delimiter, sheet)
     if mapping is None:
         mapping = guess_mapping(facts.header)
@@ -213,11 +220,15 @@ def load_transactions(
         mapping = mapping(facts.header)
     chosen = check_mapping(mapping, facts.header)
     if layout is not None:
-        parsed = _typed(source, layout, chosen, decimal=decimal, date_order=date_order)
+        parsed = _typed(source, layout, chosen, decimal=decimal, date_order=date_order,
+                        report=report)  # fmt: skip
         if parsed is not None:
             return Loaded(facts, parsed, "typed")
+        report("exact")
     if raw is None:
         raw = read_cells(_read_bytes(source), encoding=encoding, delimiter=delimiter, sheet=sheet)
+    if layout is None:
+        report("check")
     parsed = parse_transactions(raw, chosen, decimal=decimal, date_order=date_order)
     return Loaded(_facts_of_raw(raw), parsed, "exact")
 
@@ -229,6 +240,7 @@ def _typed(
     *,
     decimal: str | None,
     date_order: str | None,
+    report: Callable[[str], None],
 ) -> ParseResult | None:
     """The typed way; ``None`` when the file needs the exact one."""
     columns = list(dict.fromkeys(mapping.values()))
@@ -244,6 +256,7 @@ def _typed(
         whole=lambda rows: read_rows(source, layout, rows),
         strict=True,
     )
+    report("check")
     try:
         return parse_columns(typed, mapping, decimal=decimal, date_order=date_order)
     except NotClean:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -174,8 +175,20 @@ def _facts(digest: str, read: Read, _payload: Payload) -> FileFacts:
 
 # The loaded file and the tables made from it are shared, not copied on every use (as
 # st.cache_data would): nothing here is mutated after it is returned.
+Progress = Callable[[str], None] | None
+
+
+# ``_progress`` (not hashed) hears the stages of a load; it must not draw anything itself
+# (see ui.progress): a cached function's Streamlit calls are replayed on every cache hit.
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _loaded(digest: str, read: Read, mapping: Mapping_, parse: Parse, _payload: Payload) -> Loaded:
+def _loaded(
+    digest: str,
+    read: Read,
+    mapping: Mapping_,
+    parse: Parse,
+    _payload: Payload,
+    _progress: Progress = None,
+) -> Loaded:
     encoding, delimiter, sheet = read
     decimal, date_order = parse
     return load_transactions(
@@ -186,13 +199,19 @@ def _loaded(digest: str, read: Read, mapping: Mapping_, parse: Parse, _payload: 
         sheet=sheet,
         decimal=decimal,
         date_order=date_order,
+        progress=_progress,
     )
 
 
 def _parsed(
-    digest: str, read: Read, mapping: Mapping_, parse: Parse, _payload: Payload
+    digest: str,
+    read: Read,
+    mapping: Mapping_,
+    parse: Parse,
+    _payload: Payload,
+    _progress: Progress = None,
 ) -> ParseResult:
-    return _loaded(digest, read, mapping, parse, _payload).parsed
+    return _loaded(digest, read, mapping, parse, _payload, _progress).parsed
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -245,9 +264,14 @@ class ParseSummary:
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _summary(
-    digest: str, read: Read, mapping: Mapping_, parse: Parse, _payload: Payload
+    digest: str,
+    read: Read,
+    mapping: Mapping_,
+    parse: Parse,
+    _payload: Payload,
+    _progress: Progress = None,
 ) -> ParseSummary:
-    parsed = _parsed(digest, read, mapping, parse, _payload)
+    parsed = _parsed(digest, read, mapping, parse, _payload, _progress)
     tx = parsed.transactions
     return ParseSummary(
         rows_read=parsed.rows_read,
@@ -368,8 +392,9 @@ class View:
         """The mapping in use, checked against the header."""
         return check_mapping(self.chosen_mapping(), self.header())
 
-    def summary(self) -> ParseSummary:
-        return _summary(*self._args, self.source.payload)
+    def summary(self, progress: Progress = None) -> ParseSummary:
+        """The row account; ``progress`` hears the stages if the file is read now."""
+        return _summary(*self._args, self.source.payload, progress)
 
     def problems(self) -> Problems:
         return _problems(*self._args, self.source.payload)

@@ -19,6 +19,7 @@ from kadash.i18n import Translator, escape_markdown
 from kadash.settings import Settings
 from ui import state
 from ui.data import SERVER_FILE, UPLOAD_KEY, ParseSummary, View, current_source, data_folder
+from ui.progress import run_with_progress
 from ui.widgets import file_size, show_error
 
 __all__ = ["forget_data_widgets", "render_sidebar"]
@@ -190,8 +191,9 @@ def render_sidebar(t: Translator) -> None:
         st.caption(t("source.using", name=name, size=file_size(t, source.size)))
         view = View(source, state.get_settings())
         try:
-            with st.spinner(t("source.reading", size=file_size(t, source.size)), show_time=True):
-                summary = view.summary()
+            summary = run_with_progress(
+                t, lambda stage: view.summary(progress=stage), size=file_size(t, source.size)
+            )
         except KadashError as err:
             if err.key.startswith(("error.mapping", "error.decimal", "error.date_order")):
                 # The Data page says which and how.

@@ -1,0 +1,80 @@
+"""A long load with a progress bar that says which stage it is at.
+
+The load runs in a worker thread (with this script run's context, so Streamlit's caches work
+as usual) and reports its stage to a plain object; this script's thread draws the bar. No
+Streamlit call is made inside a cached function, so a cache hit replays nothing.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
+
+from kadash.i18n import Translator
+
+__all__ = ["STAGES", "Stage", "run_with_progress"]
+
+T = TypeVar("T")
+
+#: Stages of :func:`kadash.ingest.load_transactions`, and how far along the bar each starts.
+STAGES: dict[str, float] = {"read": 0.05, "check": 0.5, "exact": 0.55}
+#: Below this, a load finishes before any bar is drawn (a cached or small file).
+QUIET_SECONDS = 0.3
+_POLL_SECONDS = 0.25
+
+
+class Stage:
+    """The stage a load has reached: written by the worker, read by the script thread."""
+
+    def __init__(self) -> None:
+        self.name = "read"
+
+    def __call__(self, name: str) -> None:
+        self.name = name
+
+
+def run_with_progress(
+    t: Translator,
+    work: Callable[[Stage], T],
+    *,
+    size: str,
+    where: st.delta_generator.DeltaGenerator | None = None,
+) -> T:
+    """Run ``work(stage)`` and return its result (or raise its error); while it runs past
+    :data:`QUIET_SECONDS`, show a bar with the stage and the seconds spent.
+
+    ``size`` is the file's size for people (``"97.8 MB"``); ``where`` the container for the bar
+    (the current one by default).
+    """
+    stage = Stage()
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = work(stage)
+        except BaseException as err:  # re-raised in the script thread
+            outcome["error"] = err
+
+    worker = threading.Thread(target=run, name="kadash-load", daemon=True)
+    add_script_run_ctx(worker, get_script_run_ctx())
+    start = time.monotonic()
+    worker.start()
+    worker.join(QUIET_SECONDS)
+    if worker.is_alive():
+        box = (where or st).empty()
+        while worker.is_alive():
+            text = t(f"progress.{stage.name}", size=size)
+            seconds = f"{time.monotonic() - start:.0f}"
+            box.progress(
+                STAGES.get(stage.name, 0.5), text=t("progress.elapsed", text=text, seconds=seconds)
+            )
+            worker.join(_POLL_SECONDS)
+        box.empty()
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]  # type: ignore[return-value]
