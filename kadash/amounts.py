@@ -16,6 +16,7 @@ a silent sum.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, DecimalException
@@ -221,50 +222,65 @@ def parse_amounts(
 def _all_plain(values: object, decimal: str | None) -> ParsedAmounts | None:
     """The usual case at its cheapest: every cell a plain decimal number (no space, sign at
     most in front, no exponent) that Arrow's exact decimal cast takes whole; ``None``
-    otherwise, or when "1.234" might mean 1234 (then the general path decides)."""
+    otherwise, or when "1.234" might mean 1234 (then the general path decides).
+
+    Chunk by chunk, as the reader gave them: no copy of the texts."""
     if not isinstance(values, (pa.Array, pa.ChunkedArray)):
         return None
-    whole = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-    if whole.null_count or not len(whole) or not pa.types.is_string(whole.type):
+    column = values if isinstance(values, pa.ChunkedArray) else pa.chunked_array([values])
+    if column.null_count or not len(column) or not pa.types.is_string(column.type):
         return None
-    n = len(whole)
-    sample = whole.slice(0, 256)
+    n = len(column)
+    sample = column.slice(0, 256)
     plain_or_blank = pc.or_(pc.match_substring_regex(sample, _PLAIN), pc.equal(sample, ""))
     if not flag(plain_or_blank).all():
         return None  # a failed cast of the whole column costs as much as a success
-    blank = pc.binary_length(whole).to_numpy(zero_copy_only=False) == 0
+    blank = pc.binary_length(column).to_numpy() == 0
     filled = np.flatnonzero(~blank) if blank.any() else None
-    text = whole if filled is None else pc.take(whole, pa.array(filled))
+    text = column if filled is None else pc.take(column, pa.array(filled))
     try:
         decimals = pc.cast(text, _DECIMAL)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    offsets, data = _string_buffers(text)
-    used = data[offsets[0] : offsets[-1]]
-    if (used == ord("e")).any() or (used == ord("E")).any():
-        return None  # scientific notation: the general path reads it
-    point = pc.find_substring(text, ".").to_numpy(zero_copy_only=False)
-    length = pc.binary_length(text).to_numpy(zero_copy_only=False)
-    dotted = point >= 0
-    three = np.flatnonzero(dotted & (length - point == 4))  # three digits after the point
-    ambiguous = np.zeros(len(text), dtype=bool)
-    if len(three):
-        some = pc.take(text, pa.array(three))
-        ambiguous[three] = flag(pc.match_substring_regex(some, _GROUP_LIKE_DOT))
-    dot = dotted & ~ambiguous
-    if not (decimal == "." or dot.any() or not ambiguous.any()):
+    # The cast took each cell, so each holds digits, at most one point and a sign in front —
+    # or an exponent, which the general path reads.
+    points, three = 0, []
+    start = 0
+    for chunk in text.chunks:
+        offsets, data = _string_buffers(chunk)
+        used = data[offsets[0] : offsets[-1]]
+        if _EXPONENT.search(memoryview(used)):
+            return None
+        points += int(np.count_nonzero(used == ord(".")))
+        # A point with three digits after it ("1.234") may be a thousands mark.
+        ends = offsets[1:]
+        long = np.flatnonzero(ends - offsets[:-1] >= 4)
+        at = long[data[ends[long] - 4] == ord(".")]
+        three.append(at + start)
+        start += len(chunk)
+    three_rows = np.concatenate(three) if three else np.zeros(0, dtype=np.int64)
+    ambiguous = 0
+    if len(three_rows):
+        some = pc.take(text, pa.array(three_rows))
+        ambiguous = int(np.count_nonzero(flag(pc.match_substring_regex(some, _GROUP_LIKE_DOT))))
+    dot = points > ambiguous  # some point that can only be a decimal mark
+    if not (decimal == "." or dot or not ambiguous):
         return None
-    minor = _unscaled(decimals)
+    minor = np.concatenate([_unscaled(c) for c in decimals.chunks]) if decimals.num_chunks else (
+        np.zeros(0, dtype=np.int64))  # fmt: skip
     if filled is not None:
         minor, part = np.zeros(n, dtype=np.int64), minor
         minor[filled] = part
     return ParsedAmounts(
-        minor=minor.copy() if filled is None else minor,
+        minor=minor,
         ok=~blank,
         blank=blank,
         rounded=np.zeros(n, dtype=bool),
-        decimal_mark="." if (dot.any() or decimal == ".") else None,
+        decimal_mark="." if (dot or decimal == ".") else None,
     )
+
+
+_EXPONENT = re.compile(rb"[eE]")
 
 
 def _string_buffers(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:

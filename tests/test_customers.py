@@ -152,7 +152,7 @@ def test_distinct_counts_and_latest_match_a_line_by_line_count(grid, by_order, r
     if by_order:
         order.sort(key=lambda i: rows[i][2])
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("kadash.customers._GRID_CELLS", grid)
+        patch.setattr("kadash.customers._GRID_BYTES", grid)
         got = summarize_customers(tx.iloc[order])
     want = _reference(rows)
     for column in want.columns:
