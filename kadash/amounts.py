@@ -16,7 +16,6 @@ a silent sum.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, DecimalException
@@ -249,7 +248,7 @@ def _all_plain(values: object, decimal: str | None) -> ParsedAmounts | None:
     for chunk in text.chunks:
         offsets, data = _string_buffers(chunk)
         used = data[offsets[0] : offsets[-1]]
-        if _EXPONENT.search(memoryview(used)):
+        if np.any((used | 0x20) == ord("e")):  # e or E (a regex scan is 10x slower)
             return None
         points += int(np.count_nonzero(used == ord(".")))
         # A point with three digits after it ("1.234") may be a thousands mark.
@@ -278,9 +277,6 @@ def _all_plain(values: object, decimal: str | None) -> ParsedAmounts | None:
         rounded=np.zeros(n, dtype=bool),
         decimal_mark="." if (dot or decimal == ".") else None,
     )
-
-
-_EXPONENT = re.compile(rb"[eE]")
 
 
 def _string_buffers(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:

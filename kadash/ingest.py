@@ -249,13 +249,17 @@ def _typed(
     if table is None:
         return None
     first = layout.header_lines + 1
+    arrays, rows = {c: table[c] for c in columns}, table.num_rows
+    del table  # parse_columns lets go of each column once used
     typed = Columns(
-        arrays={c: table[c] for c in columns},
-        lines=np.arange(first, first + table.num_rows, dtype=np.int64),
+        arrays=arrays,
+        lines=np.arange(first, first + rows, dtype=np.int64),
         header=layout.header,
-        whole=lambda rows: read_rows(source, layout, rows),
+        whole=lambda wanted: read_rows(source, layout, wanted),
         strict=True,
+        consume=True,
     )
+    del arrays
     report("check")
     try:
         return parse_columns(typed, mapping, decimal=decimal, date_order=date_order)

@@ -10,6 +10,7 @@ line keeps its revenue and counts as missing profit) and exact duplicates of an 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -159,6 +160,9 @@ class Columns:
     strict
         The typed reader's promise: a line that would be rejected raises :class:`NotClean`,
         so the caller reads the file exactly (and can then show every cell of it).
+    consume
+        :func:`parse_columns` may take each array out of ``arrays`` (then a ``dict``) once it
+        has used it, so its memory goes back while the rest is parsed.
     """
 
     arrays: Mapping[str, pa.Array | pa.ChunkedArray]
@@ -167,6 +171,7 @@ class Columns:
     whole: Callable[[np.ndarray], pd.DataFrame]
     overflow: pd.Series = field(default_factory=lambda: pd.Series([], dtype="str"))
     strict: bool = False
+    consume: bool = False
 
 
 @dataclass(frozen=True)
@@ -306,9 +311,20 @@ def parse_columns(
     """:func:`parse_transactions` on columns from either reader (``mapping`` checked)."""
     strict = columns.strict
     lines = columns.lines
-    ids = _Text.of(columns.arrays[mapping["customer_id"]])
-    days = _Text.of(columns.arrays[mapping["date"]])
-    revenue_cells = columns.arrays[mapping["revenue"]]
+    left = Counter(mapping.values())
+
+    def cells(name: str) -> pa.Array | pa.ChunkedArray:
+        """The cells of field ``name``'s column, let go of after the column's last use."""
+        column = mapping[name]
+        array = columns.arrays[column]
+        left[column] -= 1
+        if columns.consume and not left[column]:
+            del columns.arrays[column]  # type: ignore[attr-defined]
+        return array
+
+    ids = _Text.of(cells("customer_id"))
+    days = _Text.of(cells("date"))
+    revenue_cells = cells("revenue")
     blank_values = flag(pc.equal(ids.values, "")), flag(pc.equal(days.values, ""))
     blank_id, blank_date = ids.at(blank_values[0]), days.at(blank_values[1])
     if strict and (blank_id.any() or blank_date.any()):
@@ -337,12 +353,12 @@ def parse_columns(
     accepted = code == 0
     if strict and not accepted.all():
         raise NotClean
-    profit = None
+    rejected_revenue = _rejected_revenue(revenue, revenue_cells, ~accepted, data)
+    del revenue_cells
+    profit, profit_cells = None, None
     if "profit" in mapping:
-        profit = _parse_where(
-            parse_amounts, columns.arrays[mapping["profit"]], data, lines, mapping["profit"],
-            decimal,
-        )  # fmt: skip
+        profit_cells = cells("profit")
+        profit = _parse_where(parse_amounts, profit_cells, data, lines, mapping["profit"], decimal)
     rejected_codes = code[~accepted] - 1
     reason = np.array([key for key, _, _ in checks], dtype=object)[rejected_codes]
     column_at_fault = np.array([col or "" for _, _, col in checks], dtype=object)[rejected_codes]
@@ -366,12 +382,11 @@ def parse_columns(
         rounded += int(profit.rounded[accepted].sum())
         check_sum_fits(tx["profit"].to_numpy(), mapping["profit"])
         bad = np.flatnonzero(accepted & ~profit.ok & ~profit.blank)
-        profit_cells = pc.utf8_trim_whitespace(
-            pc.take(columns.arrays[mapping["profit"]], pa.array(bad))
-        )
+        bad_cells = pc.utf8_trim_whitespace(pc.take(profit_cells, pa.array(bad)))
         unreadable_profit = pd.DataFrame(
-            {"line": lines[bad], "value": pd.array(profit_cells, dtype="str")}
+            {"line": lines[bad], "value": pd.array(bad_cells, dtype="str")}
         )
+    del profit_cells
     check_sum_fits(tx["revenue"].to_numpy(), mapping["revenue"])
     keys = [ids.codes, dates.dates.view(np.int64), revenue.minor]
     keys += [profit.minor] if profit is not None else []
@@ -379,13 +394,16 @@ def parse_columns(
         if name not in mapping or name in ("customer_id", "date", "revenue", "profit"):
             continue
         if name in UNIQUE_TEXT_FIELDS:  # as many values as lines: plain trimmed text
-            text = pc.utf8_trim_whitespace(columns.arrays[mapping[name]])
+            text = pc.utf8_trim_whitespace(cells(name))
             tx[name] = pd.array(text if everything else text.filter(pa.array(accepted)),
                                 dtype="str")  # fmt: skip
         else:
-            values = _Text.of(columns.arrays[mapping[name]])
+            values = _Text.of(cells(name))
             tx[name] = values.categorical(accepted)
             keys.append(values.codes)
+    if columns.consume:
+        # The cells are gone; Arrow's pool hands their memory back rather than keeping it.
+        pa.default_memory_pool().release_unused()
     return ParseResult(
         transactions=tx,
         rejected=rejected,
@@ -394,7 +412,7 @@ def parse_columns(
         rounded_amounts=rounded,
         unreadable_profit=unreadable_profit,
         duplicates=_duplicates(columns, accepted, keys),
-        rejected_revenue=_rejected_revenue(revenue, revenue_cells, ~accepted, data),
+        rejected_revenue=rejected_revenue,
         formats={
             "decimal_mark": revenue.decimal_mark,
             "profit_decimal_mark": None if profit is None else profit.decimal_mark,
@@ -546,11 +564,7 @@ def _duplicates(columns: Columns, accepted: np.ndarray, keys: list[np.ndarray]) 
             np.multiply(mixed, np.uint64(0x9E3779B97F4A7C15), out=mixed)
             np.right_shift(mixed, np.uint64(29), out=part)
             np.bitwise_xor(mixed, part, out=mixed)
-    # Lines alone in their bucket of the hash's top bits cannot repeat one another: count the
-    # buckets (cheap), hash-compare only the lines that share one.
-    bits = int(min(22, max(10, np.ceil(np.log2(len(rows))) + 2)))  # ≤ 4M buckets: 32 MB
-    bucket = (mixed >> np.uint64(64 - bits)).astype(np.intp)
-    shared = np.flatnonzero(np.bincount(bucket, minlength=1 << bits)[bucket] > 1)
+    shared = _sharing_buckets(mixed)
     repeats = pd.Series(mixed[shared]).duplicated(keep=False).to_numpy()
     candidates = rows[shared[repeats]]
     if not len(candidates):
@@ -572,6 +586,26 @@ def _duplicates(columns: Columns, accepted: np.ndarray, keys: list[np.ndarray]) 
     repeat[first] = False
     lines = kept.index.to_numpy(dtype=np.int64)
     return pd.DataFrame({"line": lines[repeat], "value": lines[first_of[codes[repeat]]]})
+
+
+def _sharing_buckets(hashes: np.ndarray) -> np.ndarray:
+    """Positions of the hashes that may equal another: equal hashes share every bucket, so a
+    hash alone in its bucket of some of the bits is unique. Two rounds on different bits,
+    counting buckets (cheap, a few MB), leave few positions for exact hashing (a hash table of
+    all ten million lines would take a third of a gigabyte)."""
+    left: np.ndarray | None = None  # None: all of them
+    for shift in (40, 16):  # bits 40–63, then 16–39
+        n = len(hashes) if left is None else len(left)
+        if n < 2:
+            break
+        bits = int(min(24, max(10, np.ceil(np.log2(n)) + 1)))  # ≤ 16M buckets
+        bucket = np.right_shift(hashes if left is None else hashes[left], np.uint64(shift))
+        np.bitwise_and(bucket, np.uint64((1 << bits) - 1), out=bucket)
+        bucket = bucket.view(np.int64)  # < 2^24: the same numbers
+        crowded = np.bincount(bucket, minlength=1 << bits) > 1
+        keep = crowded[bucket]
+        left = np.flatnonzero(keep) if left is None else left[keep]
+    return np.arange(len(hashes)) if left is None else left
 
 
 def _rejected_frame(

@@ -22,6 +22,7 @@ from kadash.load import read_cells
 from kadash.parse import (
     REJECT_REASONS,
     ParseResult,
+    _sharing_buckets,
     parse_amounts,
     parse_dates,
     parse_transactions,
@@ -668,3 +669,19 @@ def test_unquoted_thousands_separator_rejects_the_line():
         "reason": ["too_many_fields"],
         "extra": ["华东"],
     }
+
+
+@given(
+    st.lists(st.integers(0, 2**64 - 1), max_size=300),
+    st.lists(st.integers(0, 10**6), max_size=50),
+    st.sampled_from([0, 16, 40]),
+)
+def test_sharing_buckets_keeps_every_repeated_hash(unique, repeated, shift):
+    """Every position whose hash occurs twice or more survives the bucket rounds, whatever
+    bits the hashes differ in."""
+    values = [v << shift & (2**64 - 1) for v in repeated]
+    hashes = np.array(unique + values + values[::2], dtype=np.uint64)
+    kept = set(_sharing_buckets(hashes).tolist())
+    counts = pd.Series(hashes).value_counts()
+    must = {i for i, h in enumerate(hashes.tolist()) if counts[h] > 1}
+    assert must <= kept
