@@ -25,7 +25,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kadash.cells import as_arrow, digits_to_int, examples, flag, normalized, pick
+from kadash.cells import (
+    as_arrow,
+    digits_to_int,
+    examples,
+    flag,
+    normalized,
+    pick,
+    string_buffers,
+)
 from kadash.errors import KadashError
 from kadash.exact import MONEY_DECIMALS, MONEY_SCALE
 
@@ -246,7 +254,7 @@ def _all_plain(values: object, decimal: str | None) -> ParsedAmounts | None:
     points, three = 0, []
     start = 0
     for chunk in text.chunks:
-        offsets, data = _string_buffers(chunk)
+        offsets, data = string_buffers(chunk)
         used = data[offsets[0] : offsets[-1]]
         if np.any((used | 0x20) == ord("e")):  # e or E (a regex scan is 10x slower)
             return None
@@ -279,18 +287,6 @@ def _all_plain(values: object, decimal: str | None) -> ParsedAmounts | None:
     )
 
 
-def _string_buffers(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """The offsets and the UTF-8 bytes of a string array (``large_string`` too)."""
-    offsets_type = np.int32 if pa.types.is_string(text.type) else np.int64
-    offsets = np.frombuffer(text.buffers()[1], dtype=offsets_type)[
-        text.offset : text.offset + len(text) + 1
-    ]
-    data_buffer = text.buffers()[2]
-    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(
-        0, dtype=np.uint8)  # fmt: skip
-    return offsets.astype(np.int64), data
-
-
 def _from_bytes(offsets: np.ndarray, data: np.ndarray) -> pa.Array:
     """A string array from offsets (from 0) and bytes."""
     return pa.StringArray.from_buffers(
@@ -308,7 +304,7 @@ def _fold(text: pa.Array) -> pa.Array:
     if not flag(pc.string_is_ascii(text)).all():
         return normalized(text)
     folded = pc.ascii_upper(text)
-    offsets, data = _string_buffers(folded)
+    offsets, data = string_buffers(folded)
     if np.isin(data[offsets[0] : offsets[-1]], _SPACES).any():
         folded = pc.replace_substring_regex(folded, r"\s+", "")
     return folded
@@ -324,7 +320,7 @@ def _parse_any(
     n = len(text)
     blank = flag(pc.equal(text, ""))
     folded = pc.cast(_fold(text), pa.string())
-    offsets, data = _string_buffers(folded)
+    offsets, data = string_buffers(folded)
     start = offsets[0]
     coded = pc.dictionary_encode(
         _from_bytes(offsets - start, _DIGIT_TO_NINE[data[start : offsets[-1]]])

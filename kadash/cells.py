@@ -59,3 +59,41 @@ def flag(array: pa.Array) -> np.ndarray:
 def pick(parts: pa.StructArray, name: str) -> pa.Array:
     """One group of an ``extract_regex`` result, "" where the pattern did not match."""
     return pc.fill_null(pc.struct_field(parts, name), "")
+
+
+def string_buffers(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The offsets and the UTF-8 bytes of a string array (``large_string`` too)."""
+    offsets_type = np.int32 if pa.types.is_string(text.type) else np.int64
+    offsets = np.frombuffer(text.buffers()[1], dtype=offsets_type)[
+        text.offset : text.offset + len(text) + 1
+    ]
+    data_buffer = text.buffers()[2]
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(
+        0, dtype=np.uint8)  # fmt: skip
+    return offsets.astype(np.int64), data
+
+
+# Bytes that may begin or end a whitespace character in UTF-8 (ASCII spaces and controls, the
+# lead bytes of U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000, and any continuation byte).
+_MAY_OPEN_SPACE = np.zeros(256, dtype=bool)
+_MAY_OPEN_SPACE[[*range(9, 14), *range(28, 33), 0xC2, 0xE1, 0xE2, 0xE3]] = True
+_MAY_CLOSE_SPACE = np.zeros(256, dtype=bool)
+_MAY_CLOSE_SPACE[[*range(9, 14), *range(28, 33), *range(0x80, 0xC0)]] = True
+
+
+def trimmed(text: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """``utf8_trim_whitespace``, or ``text`` itself (no copy) when no cell's first or last byte
+    can be part of a space: the usual case for ids and codes."""
+    chunks = text.chunks if isinstance(text, pa.ChunkedArray) else [text]
+    for chunk in chunks:
+        if chunk.null_count or not pa.types.is_string(chunk.type):
+            return pc.utf8_trim_whitespace(text)
+        offsets, data = string_buffers(chunk)
+        starts, ends = offsets[:-1], offsets[1:]
+        filled = ends > starts
+        if (
+            _MAY_OPEN_SPACE[data[starts[filled]]].any()
+            or _MAY_CLOSE_SPACE[data[ends[filled] - 1]].any()
+        ):
+            return pc.utf8_trim_whitespace(text)
+    return text

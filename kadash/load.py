@@ -501,7 +501,12 @@ def layout_of(source: bytes | Path, *, encoding: str | None = None,
     return _text_layout(head, encoding=encoding, delimiter=delimiter)
 
 
-_BLOCK_BYTES = 4 << 20
+def _block_bytes(source: bytes | Path) -> int:
+    """The reader's block: 1 MB (its default) for a file under 256 MB, 4 MB above — a quarter
+    as many per-block dictionaries to unify, 13% faster at 10M lines (978 MB); at 1M lines
+    4 MB blocks cost 30 MB more peak memory and no time."""
+    size = source.stat().st_size if isinstance(source, Path) else len(source)
+    return (4 if size >= 256_000_000 else 1) << 20
 
 
 def read_columns(
@@ -536,9 +541,7 @@ def read_columns(
             read_options=pa_csv.ReadOptions(
                 skip_rows=layout.header_lines,
                 column_names=list(layout.header),
-                # Blocks of 4 MB, not 1: a quarter as many per-block dictionaries to unify,
-                # 13% faster at 10M lines, the same at 1M.
-                block_size=_BLOCK_BYTES,
+                block_size=_block_bytes(source),
             ),
             parse_options=pa_csv.ParseOptions(
                 delimiter=layout.delimiter,

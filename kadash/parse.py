@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kadash.amounts import ParsedAmounts, parse_amounts
-from kadash.cells import arrow_text, flag
+from kadash.cells import arrow_text, flag, trimmed
 from kadash.columns import FIELDS, check_mapping, normalize_header
 from kadash.dates import ParsedDates, parse_dates
 from kadash.errors import KadashError
@@ -388,19 +388,24 @@ def parse_columns(
         )
     del profit_cells
     check_sum_fits(tx["revenue"].to_numpy(), mapping["revenue"])
-    keys = [ids.codes, dates.dates.view(np.int64), revenue.minor]
-    keys += [profit.minor] if profit is not None else []
+    # Each line's numbers mixed into one hash as they come, so each text column's codes can go.
+    line_hash = _LineHash(len(lines))
+    for key in (ids.codes, dates.dates.view(np.int64), revenue.minor):
+        line_hash.add(key)
+    if profit is not None:
+        line_hash.add(profit.minor)
     for name in FIELDS:
         if name not in mapping or name in ("customer_id", "date", "revenue", "profit"):
             continue
         if name in UNIQUE_TEXT_FIELDS:  # as many values as lines: plain trimmed text
-            text = pc.utf8_trim_whitespace(cells(name))
+            text = trimmed(cells(name))
             tx[name] = pd.array(text if everything else text.filter(pa.array(accepted)),
                                 dtype="str")  # fmt: skip
         else:
             values = _Text.of(cells(name))
             tx[name] = values.categorical(accepted)
-            keys.append(values.codes)
+            line_hash.add(values.codes)
+            del values
     if columns.consume:
         # The cells are gone; Arrow's pool hands their memory back rather than keeping it.
         pa.default_memory_pool().release_unused()
@@ -411,7 +416,7 @@ def parse_columns(
         rows_read=len(lines),
         rounded_amounts=rounded,
         unreadable_profit=unreadable_profit,
-        duplicates=_duplicates(columns, accepted, keys),
+        duplicates=_duplicates(columns, accepted, line_hash.mixed),
         rejected_revenue=rejected_revenue,
         formats={
             "decimal_mark": revenue.decimal_mark,
@@ -543,27 +548,34 @@ def _total_row(ids: _Text, blank: np.ndarray, columns: Columns) -> np.ndarray:
     return total
 
 
-def _duplicates(columns: Columns, accepted: np.ndarray, keys: list[np.ndarray]) -> pd.DataFrame:
+class _LineHash:
+    """A 64-bit hash per line, of every mapped column as numbers, mixed in a column at a time."""
+
+    def __init__(self, n: int) -> None:
+        self.mixed = np.zeros(n, dtype=np.uint64)
+
+    def add(self, key: np.ndarray) -> None:
+        """Mix in one number per line (in place: at a million lines each new array costs its
+        page faults)."""
+        part = np.empty(len(self.mixed), dtype=np.uint64)
+        # Signed to unsigned as two's complement, as int64 → uint64 would.
+        np.copyto(part, key, casting="unsafe")
+        with np.errstate(over="ignore"):
+            np.bitwise_xor(self.mixed, part, out=self.mixed)
+            np.multiply(self.mixed, np.uint64(0x9E3779B97F4A7C15), out=self.mixed)
+            np.right_shift(self.mixed, np.uint64(29), out=part)
+            np.bitwise_xor(self.mixed, part, out=self.mixed)
+
+
+def _duplicates(columns: Columns, accepted: np.ndarray, hashes: np.ndarray) -> pd.DataFrame:
     """Accepted lines whose every cell equals an earlier accepted line's: kept, reported.
 
-    ``keys`` (every mapped column of every line, as numbers) find the candidates cheaply, by a
-    hash of each line; only those have all their original cells compared."""
+    ``hashes`` (of every mapped column, one per line: :class:`_LineHash`) find the candidates
+    cheaply; only those have all their original cells compared."""
     rows = np.flatnonzero(accepted)
     if len(rows) < 2:
         return _empty_lines()
-    everything = len(rows) == len(accepted)
-    # In place, two buffers: at a million lines each new array costs its page faults.
-    mixed = np.zeros(len(rows), dtype=np.uint64)
-    part = np.empty(len(rows), dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for key in keys:
-            # Signed to unsigned as two's complement, as int64 → uint64 would.
-            np.copyto(part, np.asarray(key) if everything else np.asarray(key)[rows],
-                      casting="unsafe")  # fmt: skip
-            np.bitwise_xor(mixed, part, out=mixed)
-            np.multiply(mixed, np.uint64(0x9E3779B97F4A7C15), out=mixed)
-            np.right_shift(mixed, np.uint64(29), out=part)
-            np.bitwise_xor(mixed, part, out=mixed)
+    mixed = hashes if len(rows) == len(accepted) else hashes[rows]
     shared = _sharing_buckets(mixed)
     repeats = pd.Series(mixed[shared]).duplicated(keep=False).to_numpy()
     candidates = rows[shared[repeats]]

@@ -12,10 +12,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kadash.cells import trimmed
 from kadash.columns import guess_mapping
 from kadash.errors import KadashError
 from kadash.load import read_cells
@@ -685,3 +688,31 @@ def test_sharing_buckets_keeps_every_repeated_hash(unique, repeated, shift):
     counts = pd.Series(hashes).value_counts()
     must = {i for i, h in enumerate(hashes.tolist()) if counts[h] > 1}
     assert must <= kept
+
+
+@given(
+    st.lists(
+        st.text(
+            alphabet=st.sampled_from(
+                [*"aZ09-_.", " ", "\t", "\u00a0", "\u3000", "\u2003", "\u0085", "客", "é"]
+            ),
+            max_size=6,
+        ),
+        max_size=20,
+    ),
+    st.integers(1, 3),
+)
+def test_trimmed_equals_arrows_trim(cells, chunks):
+    """The shortcut that skips trimming never skips a cell that has something to trim."""
+    size = max(1, len(cells) // chunks)
+    parts = [cells[i : i + size] for i in range(0, len(cells), size)] or [[]]
+    text = pa.chunked_array([pa.array(p, pa.string()) for p in parts], pa.string())
+    assert trimmed(text).to_pylist() == pc.utf8_trim_whitespace(text).to_pylist()
+
+
+@pytest.mark.parametrize("space", [" ", "\t", "\r", "\u00a0", "\u0085", "\u1680", "\u2003",
+                                   "\u202f", "\u205f", "\u3000"])  # fmt: skip
+@pytest.mark.parametrize("where", ["start", "end"])
+def test_trimmed_sees_every_space_at_either_end(space, where):
+    cell = space + "A1" if where == "start" else "A1" + space
+    assert trimmed(pa.chunked_array([pa.array(["B2", cell])])).to_pylist() == ["B2", "A1"]
