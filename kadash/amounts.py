@@ -296,7 +296,13 @@ def _from_bytes(offsets: np.ndarray, data: np.ndarray) -> pa.Array:
 
 _DIGIT_TO_NINE = np.arange(256, dtype=np.uint8)
 _DIGIT_TO_NINE[ord("1") : ord("9") + 1] = ord("9")
-_SPACES = np.array([9, 10, 11, 12, 13, 32], dtype=np.uint8)
+_IS_SPACE = np.zeros(256, dtype=bool)
+_IS_SPACE[[9, 10, 11, 12, 13, 32]] = True
+#: Per decimal mark, the bytes a number keeps: digits and the mark.
+_KEEPS = {mark: np.zeros(256, dtype=bool) for mark in ".,"}
+for _mark, _keep in _KEEPS.items():
+    _keep[ord("0") : ord("9") + 1] = True
+    _keep[ord(_mark)] = True
 
 
 def _fold(text: pa.Array) -> pa.Array:
@@ -305,7 +311,7 @@ def _fold(text: pa.Array) -> pa.Array:
         return normalized(text)
     folded = pc.ascii_upper(text)
     offsets, data = string_buffers(folded)
-    if np.isin(data[offsets[0] : offsets[-1]], _SPACES).any():
+    if _IS_SPACE[data[offsets[0] : offsets[-1]]].any():
         folded = pc.replace_substring_regex(folded, r"\s+", "")
     return folded
 
@@ -346,9 +352,8 @@ def _parse_any(
 
     # Back to the cells.
     shaped = shaped_sig[codes]
-    first = pd.Series(codes).drop_duplicates()  # the first cell of each signature
-    first_row = np.empty(len(sigs), dtype=np.int64)
-    first_row[first.to_numpy()] = first.index.to_numpy()
+    first_row = np.full(len(sigs), n, dtype=np.int64)  # the first cell of each signature
+    np.minimum.at(first_row, codes, np.arange(n, dtype=np.int64))
     sig_lines = first_row + 2 if lines is None else lines[first_row]
     currency = _one_currency(marks_sig, shaped_sig, sig_lines, column)
     dot = (dot_sig & shaped_sig & valid_dot_sig)[codes]
@@ -371,14 +376,18 @@ def _parse_any(
             )
     valid = shaped & (valid_comma_sig if mark == "," else valid_dot_sig)[codes] & ~blank
 
-    # The number: its digits and decimal mark, nothing else, in one pass over the bytes.
+    # The number: its digits and decimal mark, nothing else, in one pass over the bytes. How
+    # many bytes each cell keeps is its signature's count.
     body = data[start : offsets[-1]]
-    point = ord("," if mark == "," else ".")
-    keep = ((body >= ord("0")) & (body <= ord("9"))) | (body == point)
-    kept = np.concatenate([[0], np.cumsum(keep, dtype=np.int32)])
+    kept_mark = "," if mark == "," else "."
+    keep = _KEEPS[kept_mark][body]
     digits = body[keep]
-    digits[digits == point] = ord(".")
-    number = _from_bytes(kept[offsets - start], digits)
+    if kept_mark == ",":
+        digits[digits == ord(",")] = ord(".")
+    sig_kept = pc.utf8_length(pc.replace_substring_regex(sigs, rf"[^0-9{kept_mark}]", ""))
+    kept = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(sig_kept.to_numpy(zero_copy_only=False)[codes], out=kept[1:])
+    number = _from_bytes(kept, digits)
     rows = np.flatnonzero(valid)
     minor = np.zeros(n, dtype=np.int64)
     try:
@@ -386,8 +395,7 @@ def _parse_any(
     except pa.ArrowInvalid:  # more than four decimals (rounded) or too many digits
         return _parse_any_slow(text, decimal=decimal, lines=lines, column=column)
     minor[rows] = _unscaled(values)
-    negative = negative_sig[codes]
-    minor = np.where(negative, -minor, minor)
+    np.negative(minor, out=minor, where=negative_sig[codes])
     return ParsedAmounts(
         minor=minor,
         ok=valid,

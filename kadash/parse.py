@@ -343,7 +343,7 @@ def parse_columns(
         ("blank_customer_id", blank_id, mapping["customer_id"]),
         ("unreadable_date", ~dates.ok, mapping["date"]),
         ("unreadable_amount", ~revenue.ok, mapping["revenue"]),
-        ("too_many_fields", np.isin(lines, columns.overflow.index.to_numpy(np.int64)), None),
+        ("too_many_fields", _overflowing(lines, columns.overflow), None),
     ]
     assert tuple(key for key, _, _ in checks) == REJECT_REASONS
     # Reason codes: 0 = accepted, k = the k-th check (the first that applies wins).
@@ -425,6 +425,13 @@ def parse_columns(
             "currency": revenue.currency,
         },
     )
+
+
+def _overflowing(lines: np.ndarray, overflow: pd.Series) -> np.ndarray:
+    """Rows whose line has cells beyond the header's columns."""
+    if not len(overflow):
+        return np.zeros(len(lines), dtype=bool)
+    return np.isin(lines, overflow.index.to_numpy(np.int64))
 
 
 def _parse_dates(
