@@ -39,6 +39,7 @@ DEFAULT_CUSTOMERS = 20_000
 BIG_LINES = 10_000_000
 BIG_CUSTOMERS = 200_000
 DEFAULT_RUNS = 3
+RETIER_REPEATS = 50
 DEFAULT_FILES = ("clean", "messy")
 FILE_KEYS = ("clean", "messy", "10m")
 
@@ -205,6 +206,13 @@ def _steps(path: Path) -> None:
         return tiers, summarize_tiers(ranked, tiers, names, cutoffs=settings.cutoffs)
 
     tiers, summary = timed("assign_tiers + summarize_tiers", tiering)
+    # What a tier slider runs, timed alone: the median of many (one run is a few ms).
+    repeats = []
+    for _ in range(RETIER_REPEATS):
+        start = time.perf_counter()
+        tiering()
+        repeats.append(time.perf_counter() - start)
+    retier = {"median_ms": statistics.median(repeats) * 1000, "customers": len(ranked)}
     analysis = Analysis(
         settings=settings,
         facts=facts,
@@ -219,7 +227,7 @@ def _steps(path: Path) -> None:
         "report_dict + JSON",
         lambda: json.dumps(report_dict(analysis), ensure_ascii=False, indent=2),
     )
-    print(json.dumps({"steps": steps}))
+    print(json.dumps({"steps": steps, "retier": retier}))
 
 
 def run_child(kind: str, path: Path, *, messy: bool, idle: bool) -> None:
@@ -437,6 +445,67 @@ def build_report(
     )
 
 
+def targets_report(
+    files: list[Any],
+    seed: int,
+    work: dict[str, dict[str, list[dict[str, Any]]]],
+    idle: dict[str, list[dict[str, Any]]],
+    retier: dict[str, dict[str, float]],
+) -> str:
+    """Issue 4's pipeline targets, each with its measured value (the files measured only)."""
+    med = {
+        f.key: {k: statistics.median(r["seconds"] for r in work[f.key][k]) for k in KINDS}
+        for f in files
+    }
+    peak = {
+        f.key: {k: statistics.median(r["rss"] for r in work[f.key][k]) for k in KINDS}
+        for f in files
+    }
+    idle_kadash = statistics.median(r["rss"] for r in idle["kadash"])
+    labels = {f.key: f.label for f in files}
+    rows: list[list[str]] = []
+
+    def add(target: str, measured: str, met: bool) -> None:
+        rows.append([target, measured, "met" if met else "NOT met"])
+
+    for key, limit in (("clean", 1.0), ("10m", 0.7)):
+        if key in med:
+            ratio = med[key]["kadash"] / med[key]["pandas"]
+            add(
+                f"end to end ≤ {limit:.1f}× naive pandas, {labels[key]}",
+                f"{ratio:.2f}× ({med[key]['kadash']:.2f} s vs {med[key]['pandas']:.2f} s)",
+                ratio <= limit,
+            )
+    if "clean" in med and "messy" in med:
+        ratio = med["messy"]["kadash"] / med["clean"]["kadash"]
+        add(f"{labels['messy']} ≤ 2× {labels['clean']}", f"{ratio:.2f}×", ratio <= 2)
+    if "clean" in med:
+        size = next(f for f in files if f.key == "clean").path(seed).stat().st_size
+        ratio = (peak["clean"]["kadash"] - idle_kadash) / size
+        add(f"peak memory increase ≤ 3× the file, {labels['clean']}", f"{ratio:.1f}×", ratio <= 3)
+    if "10m" in med:
+        mb = peak["10m"]["kadash"] / MB
+        add(
+            f"peak memory ≤ 1 GB, {labels['10m']}",
+            f"{mb:,.0f} MB (naive pandas {peak['10m']['pandas'] / MB:,.0f} MB)",
+            mb <= 1000,
+        )
+    big = max(retier.values(), key=lambda r: r["customers"], default=None)
+    if big is not None:
+        add(
+            f"re-tier step < 5 ms at {int(big['customers']):,} customers",
+            f"{big['median_ms']:.1f} ms (median of {RETIER_REPEATS})",
+            big["median_ms"] < 5,
+        )
+    return "\n".join(
+        [
+            "### Targets of issue 4 (pipeline; the browser's are in its table)",
+            "",
+            markdown_table(["target", "measured", ""], rows, text_columns=3),
+        ]
+    )
+
+
 # -- command line ----------------------------------------------------------------------------
 
 
@@ -528,16 +597,20 @@ def main(argv: list[str] | None = None) -> int:
                 seconds = work[f.key][kind][-1]["seconds"]
                 say(f"run {run}/{args.runs} {f.label} {kind}: {seconds:.2f} s")
     steps: dict[str, list[dict[str, Any]] | str] = {}
+    retier: dict[str, dict[str, float]] = {}
     if not args.no_steps:
         for f in files:
             say(f"steps of kadash on {f.label}, one run …")
             try:
-                steps[f.key] = spawn("steps", f.path(seed), messy=f.messy)["steps"]
+                report = spawn("steps", f.path(seed), messy=f.messy)
+                steps[f.key], retier[f.key] = report["steps"], report["retier"]
             except ChildFailed as err:  # e.g. a step function changed its signature
                 last = str(err).strip().splitlines()[-1]
                 say(str(err))
                 steps[f.key] = f"the steps child failed ({last})"
     print(build_report(files, seed, args.runs, work, idle, steps))
+    print()
+    print(targets_report(files, seed, work, idle, retier))
     return 0
 
 
