@@ -119,6 +119,10 @@ def _settings_from_args(args: argparse.Namespace) -> Settings:
     return settings.validate()
 
 
+#: What the report needs besides the required fields: order ids, regions… are not read.
+REPORT_FIELDS = ("profit", "customer_name")
+
+
 def _progress_on_terminal(path: Path, t: Translator) -> Callable[[str], None] | None:
     """Each loading stage on its own line of stderr, when stderr is a terminal (never in a
     pipe or a log, where only the result or the error belongs)."""
@@ -288,6 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             decimal=args.decimal,
             date_order=args.date_order,
             progress=_progress_on_terminal(args.path, t),
+            fields=REPORT_FIELDS + tuple(settings.filter_map),
         )
         analysis = analyse(loaded, settings, t)
         if analysis.parsed.rows_accepted == 0:

@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from kadash.columns import FIELDS, check_mapping, guess_mapping
+from kadash.columns import FIELDS, REQUIRED_FIELDS, check_mapping, guess_mapping
 from kadash.load import (
     RawTable,
     TextLayout,
@@ -186,6 +186,7 @@ def load_transactions(
     decimal: str | None = None,
     date_order: str | None = None,
     progress: Callable[[str], None] | None = None,
+    fields: Collection[str] | None = None,
 ) -> Loaded:
     """Read and parse a transactions file, the typed way when it allows, else the exact way.
 
@@ -201,6 +202,10 @@ def load_transactions(
         As :func:`kadash.load.read_cells`.
     decimal, date_order
         As :func:`kadash.parse.parse_transactions`.
+    fields
+        Read and check only these fields of the mapping (the required ones always): what a
+        report needs, when it does not need every column. The result's ``mapping`` still lists
+        every mapped column. ``None`` reads them all.
     progress
         Called with each stage as it starts: ``"read"`` (the columns, or the cells),
         ``"check"`` (every value parsed and checked), ``"exact"`` (the file needs reading cell
@@ -219,18 +224,20 @@ def load_transactions(
     elif callable(mapping):
         mapping = mapping(facts.header)
     chosen = check_mapping(mapping, facts.header)
+    used = chosen if fields is None else {
+        f: c for f, c in chosen.items() if f in fields or f in REQUIRED_FIELDS}  # fmt: skip
     if layout is not None:
-        parsed = _typed(source, layout, chosen, decimal=decimal, date_order=date_order,
+        parsed = _typed(source, layout, used, decimal=decimal, date_order=date_order,
                         report=report)  # fmt: skip
         if parsed is not None:
-            return Loaded(facts, parsed, "typed")
+            return Loaded(facts, replace(parsed, mapping=dict(chosen)), "typed")
         report("exact")
     if raw is None:
         raw = read_cells(_read_bytes(source), encoding=encoding, delimiter=delimiter, sheet=sheet)
     if layout is None:
         report("check")
-    parsed = parse_transactions(raw, chosen, decimal=decimal, date_order=date_order)
-    return Loaded(_facts_of_raw(raw), parsed, "exact")
+    parsed = parse_transactions(raw, used, decimal=decimal, date_order=date_order)
+    return Loaded(_facts_of_raw(raw), replace(parsed, mapping=dict(chosen)), "exact")
 
 
 def _typed(

@@ -9,6 +9,10 @@ import sys
 import pytest
 
 from kadash.cli import main
+from kadash.i18n import translator
+from kadash.ingest import load_transactions
+from kadash.report import analyse, report_dict
+from kadash.settings import Settings
 from tests.conftest import ROOT, SAMPLE
 
 # Chinese headers (auto-detected); three bad lines; a blank profit; a negative customer.
@@ -375,3 +379,33 @@ class TestBadFiles:
         path.write_bytes(locked.getvalue())
         assert main(["report", str(path)]) == 2
         assert "protected by a password" in capsys.readouterr().err
+
+
+# Order ids, regions and products the report does not read; two lines that repeat another
+# in every cell but the region (not duplicates), one true duplicate, one bad line.
+WIDE = """\
+order_id,date,customer_id,customer_name,region,product_line,revenue,gross_profit
+SO-1,2024-01-05,C1,Acme,North,Valves,100.00,20.00
+SO-1,2024-01-05,C1,Acme,South,Valves,100.00,20.00
+SO-2,2024-01-06,C2,Beta,East,Pumps,50.00,5.00
+SO-2,2024-01-06,C2,Beta,East,Pumps,50.00,5.00
+SO-3,2024-01-06,C2,Beta,West,Pumps,50.00,5.00
+SO-4,not a date,C3,Gamma,East,Pumps,10.00,1.00
+"""
+
+
+@pytest.mark.parametrize("bad_line", [False, True], ids=["typed way", "exact way"])
+def test_report_reads_fewer_columns_with_the_same_numbers(tmp_path, capsys, bad_line):
+    """The command line reads only what its report needs; every number equals the report of
+    the file read whole, duplicates (checked on every cell) included."""
+    text = WIDE if bad_line else WIDE.replace("not a date", "2024-01-07")
+    path = tmp_path / "wide.csv"
+    path.write_text(text, encoding="utf-8")
+    whole = load_transactions(path)
+    assert whole.reader == ("exact" if bad_line else "typed")
+    assert {"order_id", "region", "product_line"} <= set(whole.parsed.transactions.columns)
+    expected = report_dict(analyse(whole, Settings().validate(), translator("en")))
+    got = _json(capsys, "report", str(path))
+    assert got == json.loads(json.dumps(expected))
+    assert got["duplicate_lines"] == 1
+    assert got["mapping"]["region"] == "region"  # listed, though not read
