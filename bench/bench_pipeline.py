@@ -136,7 +136,8 @@ def _steps(path: Path) -> None:
     """
     import numpy as np
 
-    from kadash.columns import guess_mapping
+    from kadash.cli import REPORT_FIELDS
+    from kadash.columns import REQUIRED_FIELDS, guess_mapping
     from kadash.concentration import concentration_summary, rank_customers
     from kadash.customers import filter_transactions, summarize_customers
     from kadash.i18n import translator
@@ -160,7 +161,12 @@ def _steps(path: Path) -> None:
         return result
 
     facts = timed("file_facts (first bytes)", lambda: file_facts(path))
-    mapping = guess_mapping(facts.header)
+    # The fields the report reads (kadash.cli passes them to load_transactions).
+    mapping = {
+        f: c
+        for f, c in guess_mapping(facts.header).items()
+        if f in REQUIRED_FIELDS or f in REPORT_FIELDS
+    }
     layout = layout_of(path)
     parsed = None
     if layout is not None:  # the typed way, as kadash.ingest takes it
