@@ -289,13 +289,18 @@ def _all_plain(values: object, decimal: str | None) -> ParsedAmounts | None:
 
 def _from_bytes(offsets: np.ndarray, data: np.ndarray) -> pa.Array:
     """A string array from offsets (from 0) and bytes."""
+    # py_buffer keeps the numpy arrays alive and copies nothing.
     return pa.StringArray.from_buffers(
-        len(offsets) - 1, pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(data.tobytes())
+        len(offsets) - 1,
+        pa.py_buffer(offsets.astype(np.int32)),
+        pa.py_buffer(np.ascontiguousarray(data, dtype=np.uint8)),
     )
 
 
 _DIGIT_TO_NINE = np.arange(256, dtype=np.uint8)
 _DIGIT_TO_NINE[ord("1") : ord("9") + 1] = ord("9")
+_IS_LOWER = np.zeros(256, dtype=bool)
+_IS_LOWER[ord("a") : ord("z") + 1] = True
 _IS_SPACE = np.zeros(256, dtype=bool)
 _IS_SPACE[[9, 10, 11, 12, 13, 32]] = True
 #: Per decimal mark, the bytes a number keeps: digits and the mark.
@@ -309,9 +314,11 @@ def _fold(text: pa.Array) -> pa.Array:
     """:func:`kadash.cells.normalized`, at a fraction of the cost for plain ASCII text."""
     if not flag(pc.string_is_ascii(text)).all():
         return normalized(text)
-    folded = pc.ascii_upper(text)
-    offsets, data = string_buffers(folded)
-    if _IS_SPACE[data[offsets[0] : offsets[-1]]].any():
+    offsets, data = string_buffers(text)
+    used = data[offsets[0] : offsets[-1]]
+    # Upper case only if there is a lower-case letter ("nt$"); "NT$1,234.50" is left as is.
+    folded = pc.ascii_upper(text) if _IS_LOWER[used].any() else text
+    if _IS_SPACE[used].any():
         folded = pc.replace_substring_regex(folded, r"\s+", "")
     return folded
 
@@ -391,7 +398,7 @@ def _parse_any(
     rows = np.flatnonzero(valid)
     minor = np.zeros(n, dtype=np.int64)
     try:
-        values = pc.cast(pc.take(number, pa.array(rows)), _DECIMAL)
+        values = pc.cast(number if len(rows) == n else pc.take(number, pa.array(rows)), _DECIMAL)
     except pa.ArrowInvalid:  # more than four decimals (rounded) or too many digits
         return _parse_any_slow(text, decimal=decimal, lines=lines, column=column)
     minor[rows] = _unscaled(values)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import streamlit as st
 import xlsxwriter
 from streamlit.testing.v1 import AppTest
 
@@ -87,6 +88,7 @@ def _slow_page() -> None:
 
 
 def test_bar_runs_the_work_and_a_cache_hit_replays_nothing():
+    st.cache_resource.clear()  # the slow page's load, cached by another test
     at = AppTest.from_function(_slow_page, default_timeout=30)
     at.run()
     assert not at.exception
@@ -98,3 +100,25 @@ def test_bar_runs_the_work_and_a_cache_hit_replays_nothing():
     at.checkbox[0].check().run()
     assert not at.exception
     assert [e.value for e in at.error] == ["error.empty_file"]
+
+
+def test_bar_shows_the_stage_and_the_seconds(monkeypatch):
+    """While the work runs, the bar says the stage it has reached, with the seconds spent."""
+    from streamlit.delta_generator import DeltaGenerator
+
+    drawn: list[tuple[float, str]] = []
+    original = DeltaGenerator.progress
+
+    def spy(self, value, text=None, **kwargs):
+        drawn.append((value, text))
+        return original(self, value, text=text, **kwargs)
+
+    monkeypatch.setattr(DeltaGenerator, "progress", spy)
+    st.cache_resource.clear()  # the slow page's load, cached by another test
+    at = AppTest.from_function(_slow_page, default_timeout=30)
+    at.run()
+    assert not at.exception
+    assert drawn, "no bar was drawn for a load of 0.7 s"
+    assert {value for value, _ in drawn} == {0.5}  # the "check" stage
+    assert all(text.startswith("Checking every value… ") and text.endswith(" s")
+               for _, text in drawn)  # fmt: skip
