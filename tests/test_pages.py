@@ -810,3 +810,26 @@ class TestServerFiles:
         (folder / "2024" / "big.csv").unlink()
         _ok(at.run())  # no traceback: back to the sample
         assert any("Bundled sample" in c.value for c in at.sidebar.caption)
+
+    def test_the_link_names_the_server_file(self, folder):
+        """Opening a server file puts it in the address; the link opens it again; clearing it
+        takes it out."""
+        at = _ok(_app())
+        at.selectbox(key="source.server").set_value("2024/big.csv")
+        _ok(at.run())
+        assert at.query_params.get("file") == "2024/big.csv"
+        link = {k: at.query_params.get(k) for k in at.query_params}
+        again = _ok(_app(query=link))  # a new session from the link
+        assert any("Using: 2024/big.csv" in _plain(c.value) for c in again.sidebar.caption)
+        assert _metric(again, "Customers") == "2"
+        assert again.query_params.get("file") == "2024/big.csv"
+        at.selectbox(key="source.server").set_value(None)
+        _ok(at.run())
+        assert "file" not in at.query_params
+        assert any("Bundled sample" in c.value for c in at.sidebar.caption)
+
+    def test_a_link_to_a_file_outside_the_folder_opens_nothing(self, folder):
+        at = _ok(_app(query={"file": "../secret.csv"}))
+        assert any("Bundled sample" in c.value for c in at.sidebar.caption)
+        assert at.sidebar.error, "the refusal is said"
+        assert "file" not in at.query_params  # and taken out of the address

@@ -30,6 +30,7 @@ _SETTINGS_ERROR = "kadash.settings_error"
 _DATES = "filters.dates"
 _SERVER_PICK = "source.server"
 _SERVER_ERROR = "kadash.server_error"
+_URL_FILE_READ = "kadash.url_file_read"
 
 
 def _to_date(value: object) -> date:
@@ -134,6 +135,7 @@ def _on_server_pick() -> None:
     st.session_state[_SERVER_ERROR] = None
     if not name:
         st.session_state[SERVER_FILE] = None
+        state.set_url_file(None)
         return
     try:
         st.session_state[SERVER_FILE] = (name, resolve_data_file(data_folder(), name))
@@ -141,11 +143,18 @@ def _on_server_pick() -> None:
         st.session_state[SERVER_FILE] = None
         st.session_state[_SERVER_ERROR] = err
     forget_data_widgets()
+    # A link to this view opens the same file (if it is in that server's folder).
+    state.set_url_file(name if st.session_state[SERVER_FILE] is not None else None)
 
 
 def _server_picker(t: Translator, *, uploaded: bool) -> None:
     """A file from the server's data folder, for exports too large to upload."""
     folder = data_folder()
+    if not st.session_state.get(_URL_FILE_READ):  # a link naming a file: open it, once
+        st.session_state[_URL_FILE_READ] = True
+        if (named := state.url_file()) is not None:
+            st.session_state[_SERVER_PICK] = named
+            _on_server_pick()
     chosen = st.session_state.get(SERVER_FILE)
     with st.expander(t("source.server_title"), expanded=chosen is not None,
                      icon=":material/folder_open:"):  # fmt: skip

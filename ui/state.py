@@ -24,13 +24,16 @@ __all__ = [
     "require_frame",
     "seed",
     "set_settings",
+    "set_url_file",
     "update_settings",
+    "url_file",
 ]
 
 _SETTINGS = "kadash.settings"
 _IGNORED = "kadash.ignored_params"
 _LANG = "kadash.lang"
 _FRAME = "kadash.frame_ran"
+_FILE = "kadash.url_file"
 
 
 def _query_lists() -> dict[str, list[str]]:
@@ -56,6 +59,20 @@ def get_settings() -> Settings:
     return st.session_state[_SETTINGS]
 
 
+def url_file() -> str | None:
+    """The server file the address names (``?file=``, read on the session's first run), or the
+    one chosen since."""
+    if _FILE not in st.session_state:
+        st.session_state[_FILE] = st.query_params.get("file") or None
+    return st.session_state[_FILE]
+
+
+def set_url_file(name: str | None) -> None:
+    """Name the server file in use in the address (``None``: none), beside the settings."""
+    st.session_state[_FILE] = name
+    set_settings(get_settings())
+
+
 def ignored_query_params() -> list[str]:
     """Names of URL parameters that were invalid when the session started (once: they are
     forgotten when read)."""
@@ -71,6 +88,8 @@ def set_settings(settings: Settings) -> Settings:
     lang = st.session_state.get(_LANG, DEFAULT_LANGUAGE)
     if lang != DEFAULT_LANGUAGE:
         wanted["lang"] = lang
+    if (name := url_file()) is not None:
+        wanted["file"] = name
     normalised = {k: v if isinstance(v, list) else [v] for k, v in wanted.items()}
     if normalised != _query_lists():
         st.query_params.from_dict(wanted)
