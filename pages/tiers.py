@@ -66,7 +66,10 @@ def _on_cutoff(changed: int, count: int) -> None:
     values = enforce_increasing(moved, changed, low=1, high=100)
     exact = list(state.get_settings().cutoffs)
     for j, (key, value) in enumerate(zip(keys, values, strict=True)):
-        st.session_state[key] = value
+        if value != moved[j]:
+            # Only a slider pushed or clamped is set: setting one sends its value back to the
+            # browser, where it would undo key presses made since (a fast run of ArrowLeft).
+            st.session_state[key] = value
         if j == changed or value != moved[j]:
             exact[j] = value / 100
     try:
