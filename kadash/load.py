@@ -562,24 +562,36 @@ def read_columns(
     return table
 
 
+def _ascii(binary: pa.Array) -> bool:
+    """Whether every byte of a binary array is ASCII: only then is it the same text in UTF-8
+    (valid UTF-8 is not enough — Big5 蘇, bytes C4 AC, is also UTF-8 for Ĭ)."""
+    data = binary.buffers()[2]
+    if data is None or not len(binary):
+        return True
+    wide = pa.types.is_large_binary(binary.type) or pa.types.is_large_string(binary.type)
+    offsets = np.frombuffer(binary.buffers()[1], dtype=np.int64 if wide else np.int32)
+    start, end = offsets[binary.offset], offsets[binary.offset + len(binary)]
+    return not (np.frombuffer(data, dtype=np.uint8)[start:end] >= 0x80).any()
+
+
 def _decoded(column: pa.ChunkedArray, encoding: str) -> pa.ChunkedArray:
     """Bytes in a legacy encoding → text: ASCII-only chunks as they are, else once per
     distinct value (dictionary chunks first share one dictionary, decoded once)."""
     if pa.types.is_dictionary(column.type) and column.num_chunks:
         shared = column.unify_dictionaries()
         words = shared.chunks[0].dictionary
-        try:
-            text = pc.cast(words, pa.string())  # checks UTF-8, which ASCII is
-        except pa.ArrowInvalid:
+        if _ascii(words):  # the same bytes in UTF-8
+            text = pc.cast(words, pa.string())
+        else:
             text = pa.array([v.decode(encoding) for v in words.to_pylist()], pa.string())
         return pa.chunked_array(
             [pa.DictionaryArray.from_arrays(c.indices, text) for c in shared.chunks]
         )
     chunks = []
     for chunk in column.chunks:
-        try:
-            chunks.append(pc.cast(chunk, pa.string()))  # checks UTF-8, which ASCII is
-        except pa.ArrowInvalid:
+        if _ascii(chunk):
+            chunks.append(pc.cast(chunk, pa.string()))
+        else:
             coded = pc.dictionary_encode(chunk)
             values = [v.decode(encoding) for v in coded.dictionary.to_pylist()]
             chunks.append(pc.take(pa.array(values, pa.string()), coded.indices))

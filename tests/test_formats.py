@@ -277,6 +277,24 @@ class TestEncodings:
         assert info.value.params["line"] == line
         assert f"line {line}" in str(info.value)
 
+    @pytest.mark.parametrize("encoding", ["cp950", "gb18030"])
+    def test_legacy_text_that_is_also_valid_utf8_is_decoded(self, encoding: str) -> None:
+        """Big5 蘇 (C4 AC) and 羅 (C3 B9) are also valid UTF-8 (Ĭ, ù): the typed reader
+        decodes every non-ASCII value with the file's encoding, in dictionary columns (ids,
+        reps) and plain ones (order ids), as the exact way does."""
+        text = (
+            "訂單編號,客戶,日期,金額,業務\n"
+            "蘇-1,陳先生,2024-01-01,100,蘇\n羅-2,羅,2024-01-02,200,羅\nA-3,陳先生,2024-01-03,5,蘇\n"
+        )
+        mapping = {"order_id": "訂單編號", "customer_id": "客戶", "date": "日期",
+                   "revenue": "金額", "sales_rep": "業務"}  # fmt: skip
+        _, parsed, way = load_both(text.encode(encoding), mapping)
+        assert way == "typed"
+        tx = parsed.transactions
+        assert tx["sales_rep"].tolist() == ["蘇", "羅", "蘇"]
+        assert tx["order_id"].tolist() == ["蘇-1", "羅-2", "A-3"]
+        assert tx["customer_id"].tolist() == ["陳先生", "羅", "陳先生"]
+
     def test_imposed_encoding_is_used(self) -> None:
         """The user's choice wins over detection: GBK bytes read as Big5-HKSCS give other
         characters (and so no known column names)."""

@@ -833,3 +833,10 @@ class TestServerFiles:
         assert any("Bundled sample" in c.value for c in at.sidebar.caption)
         assert at.sidebar.error, "the refusal is said"
         assert "file" not in at.query_params  # and taken out of the address
+
+    def test_a_link_keeps_its_filters_with_the_file(self, folder):
+        """Opening the file a link names is not a new choice: the link's date range stays."""
+        at = _ok(_app(query={"file": "2024/big.csv", "from": "2024-02-01"}))
+        assert at.query_params.get("file") == "2024/big.csv"
+        assert at.query_params.get("from") == "2024-02-01"
+        assert _metric(at, "Customers") == "1"  # only A bought in February

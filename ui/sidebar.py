@@ -130,21 +130,23 @@ def _data_files(folder: str) -> list[str]:
     return list_data_files(Path(folder))
 
 
-def _on_server_pick() -> None:
-    name = st.session_state.get(_SERVER_PICK)
+def _open_server_file(name: str | None) -> None:
+    """Use the file ``name`` of the data folder (``None``: none), or say why it cannot be;
+    the address names it, so a link opens it again."""
     st.session_state[_SERVER_ERROR] = None
-    if not name:
-        st.session_state[SERVER_FILE] = None
-        state.set_url_file(None)
-        return
-    try:
-        st.session_state[SERVER_FILE] = (name, resolve_data_file(data_folder(), name))
-    except KadashError as err:
-        st.session_state[SERVER_FILE] = None
-        st.session_state[_SERVER_ERROR] = err
-    forget_data_widgets()
-    # A link to this view opens the same file (if it is in that server's folder).
+    st.session_state[SERVER_FILE] = None
+    if name:
+        try:
+            st.session_state[SERVER_FILE] = (name, resolve_data_file(data_folder(), name))
+        except KadashError as err:
+            st.session_state[_SERVER_ERROR] = err
     state.set_url_file(name if st.session_state[SERVER_FILE] is not None else None)
+
+
+def _on_server_pick() -> None:
+    """Another file chosen: the filters of the last one rarely make sense for it."""
+    _open_server_file(st.session_state.get(_SERVER_PICK))
+    forget_data_widgets()
 
 
 def _server_picker(t: Translator, *, uploaded: bool) -> None:
@@ -152,9 +154,9 @@ def _server_picker(t: Translator, *, uploaded: bool) -> None:
     folder = data_folder()
     if not st.session_state.get(_URL_FILE_READ):  # a link naming a file: open it, once
         st.session_state[_URL_FILE_READ] = True
-        if (named := state.url_file()) is not None:
+        if (named := state.url_file()) is not None:  # with the link's own filters
             st.session_state[_SERVER_PICK] = named
-            _on_server_pick()
+            _open_server_file(named)
     chosen = st.session_state.get(SERVER_FILE)
     with st.expander(t("source.server_title"), expanded=chosen is not None,
                      icon=":material/folder_open:"):  # fmt: skip
