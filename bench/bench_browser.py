@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import platform
 import socket
 import statistics
@@ -40,6 +39,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import cpu_and_cores, markdown_table
 from datagen import DEFAULT_SEED, OUT_DIR, ROOT, DataFile, generate
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -332,31 +332,10 @@ def one_run(
 def machine_line(browser_version: str) -> str:
     import streamlit
 
-    cpu = platform.processor() or platform.machine()
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return (
-        f"CPU {cpu}, {cores} cores; Python {platform.python_version()}, Streamlit "
+        f"{cpu_and_cores()}; Python {platform.python_version()}, Streamlit "
         f"{streamlit.__version__}, Chromium {browser_version} (headless)"
     )
-
-
-def markdown_table(header: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    right = [False] + [True] * (len(header) - 1)
-
-    def fmt(row: list[str]) -> str:
-        cells = [
-            c.rjust(w) if r else c.ljust(w) for c, w, r in zip(row, widths, right, strict=True)
-        ]
-        return "| " + " | ".join(cells) + " |"
-
-    rule = ["-" * (w - 1) + ":" if r else "-" * w for w, r in zip(widths, right, strict=True)]
-    return "\n".join([fmt(header), "| " + " | ".join(rule) + " |", *(fmt(r) for r in rows)])
 
 
 def _row(label: str, samples: list[float], target: float | None = None) -> list[str]:

@@ -366,21 +366,7 @@ def _parse_any(
     dot = (dot_sig & shaped_sig & valid_dot_sig)[codes]
     comma = (comma_sig & shaped_sig & valid_comma_sig)[codes]
     ambiguous = (ambiguous_sig & shaped_sig)[codes]
-    mark = decimal
-    if mark is None:
-        if dot.any() and comma.any():
-            raise KadashError(
-                "error.decimal_conflict",
-                column=column,
-                dot=examples(dot, text, lines),
-                comma=examples(comma, text, lines),
-            )
-        if dot.any() or comma.any():
-            mark = "." if dot.any() else ","
-        elif ambiguous.any():
-            raise KadashError(
-                "error.decimal_unknown", column=column, examples=examples(ambiguous, text, lines, 3)
-            )
+    mark = _decimal_mark(decimal, dot, comma, ambiguous, text, lines, column)
     valid = shaped & (valid_comma_sig if mark == "," else valid_dot_sig)[codes] & ~blank
 
     # The number: its digits and decimal mark, nothing else, in one pass over the bytes. How
@@ -413,6 +399,42 @@ def _parse_any(
     )
 
 
+def _decimal_mark(
+    decimal: str | None,
+    dot: np.ndarray,
+    comma: np.ndarray,
+    ambiguous: np.ndarray,
+    text: pa.Array,
+    lines: np.ndarray | None,
+    column: str,
+) -> str | None:
+    """The column's decimal mark: the one imposed, else the one its cells show (``dot``,
+    ``comma``: cells that can only be read that way); ``None`` when no cell needs one.
+
+    Raises
+    ------
+    KadashError
+        ``error.decimal_conflict`` when cells show both, ``error.decimal_unknown`` when the
+        only evidence is ambiguous ("1.234").
+    """
+    if decimal is not None:
+        return decimal
+    if dot.any() and comma.any():
+        raise KadashError(
+            "error.decimal_conflict",
+            column=column,
+            dot=examples(dot, text, lines),
+            comma=examples(comma, text, lines),
+        )
+    if dot.any() or comma.any():
+        return "." if dot.any() else ","
+    if ambiguous.any():
+        raise KadashError(
+            "error.decimal_unknown", column=column, examples=examples(ambiguous, text, lines, 3)
+        )
+    return None
+
+
 def _parse_any_slow(
     text: pa.Array, *, decimal: str | None, lines: np.ndarray | None, column: str
 ) -> ParsedAmounts:
@@ -441,21 +463,7 @@ def _parse_any_slow(
     valid_comma = flag(pc.match_substring_regex(num, _VALID[","]))
     dot, comma = dot & shaped & valid_dot, comma & shaped & valid_comma
     ambiguous &= shaped
-    mark = decimal
-    if mark is None:
-        if dot.any() and comma.any():
-            raise KadashError(
-                "error.decimal_conflict",
-                column=column,
-                dot=examples(dot, text, lines),
-                comma=examples(comma, text, lines),
-            )
-        if dot.any() or comma.any():
-            mark = "." if dot.any() else ","
-        elif ambiguous.any():
-            raise KadashError(
-                "error.decimal_unknown", column=column, examples=examples(ambiguous, text, lines, 3)
-            )
+    mark = _decimal_mark(decimal, dot, comma, ambiguous, text, lines, column)
     valid = shaped & (valid_comma if mark == "," else valid_dot)
     if mark == ",":
         canonical = pc.replace_substring(pc.replace_substring(num, ".", ""), ",", ".")

@@ -62,8 +62,9 @@ def pick(parts: pa.StructArray, name: str) -> pa.Array:
 
 
 def string_buffers(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """The offsets and the UTF-8 bytes of a string array (``large_string`` too)."""
-    offsets_type = np.int32 if pa.types.is_string(text.type) else np.int64
+    """The offsets and the bytes of a string or binary array (``large_*`` too)."""
+    wide = pa.types.is_large_string(text.type) or pa.types.is_large_binary(text.type)
+    offsets_type = np.int64 if wide else np.int32
     offsets = np.frombuffer(text.buffers()[1], dtype=offsets_type)[
         text.offset : text.offset + len(text) + 1
     ]

@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
+from kadash.cells import string_buffers
 from kadash.columns import find_header_row, recognised_fields
 from kadash.encodings import canonical_encoding, detect_encoding
 from kadash.errors import KadashError
@@ -565,13 +566,10 @@ def read_columns(
 def _ascii(binary: pa.Array) -> bool:
     """Whether every byte of a binary array is ASCII: only then is it the same text in UTF-8
     (valid UTF-8 is not enough — Big5 蘇, bytes C4 AC, is also UTF-8 for Ĭ)."""
-    data = binary.buffers()[2]
-    if data is None or not len(binary):
+    if not len(binary):
         return True
-    wide = pa.types.is_large_binary(binary.type) or pa.types.is_large_string(binary.type)
-    offsets = np.frombuffer(binary.buffers()[1], dtype=np.int64 if wide else np.int32)
-    start, end = offsets[binary.offset], offsets[binary.offset + len(binary)]
-    return not (np.frombuffer(data, dtype=np.uint8)[start:end] >= 0x80).any()
+    offsets, data = string_buffers(binary)
+    return not (data[offsets[0] : offsets[-1]] >= 0x80).any()
 
 
 def _decoded(column: pa.ChunkedArray, encoding: str) -> pa.ChunkedArray:

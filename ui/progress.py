@@ -38,19 +38,10 @@ class Stage:
         self.name = name
 
 
-def run_with_progress(
-    t: Translator,
-    work: Callable[[Stage], T],
-    *,
-    size: str,
-    where: st.delta_generator.DeltaGenerator | None = None,
-) -> T:
+def run_with_progress(t: Translator, work: Callable[[Stage], T], *, size: str) -> T:
     """Run ``work(stage)`` and return its result (or raise its error); while it runs past
-    :data:`QUIET_SECONDS`, show a bar with the stage and the seconds spent.
-
-    ``size`` is the file's size for people (``"97.8 MB"``); ``where`` the container for the bar
-    (the current one by default).
-    """
+    :data:`QUIET_SECONDS`, show a bar (in the current container) with the stage and the
+    seconds spent. ``size`` is the file's size for people (``"97.8 MB"``)."""
     stage = Stage()
     outcome: dict[str, object] = {}
 
@@ -66,7 +57,7 @@ def run_with_progress(
     worker.start()
     worker.join(QUIET_SECONDS)
     if worker.is_alive():
-        box = (where or st).empty()
+        box = st.empty()
         while worker.is_alive():
             text = t(f"progress.{stage.name}", size=size)
             seconds = f"{time.monotonic() - start:.0f}"
