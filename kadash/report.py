@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kadash.computed_abc import AbcLimits
 from kadash.concentration import (
     ConcentrationSummary,
     concentration_summary,
@@ -28,9 +29,9 @@ from kadash.i18n import Translator, translator
 from kadash.ingest import FileFacts, Loaded
 from kadash.parse import ParseResult
 from kadash.settings import Settings
-from kadash.tiers import assign_tiers, default_tier_names, summarize_tiers
+from kadash.tiers import Tiering, default_tier_names, summarize_tiers, tier_customers
 
-__all__ = ["Analysis", "analyse", "report_dict", "tier_names_for"]
+__all__ = ["Analysis", "analyse", "report_dict", "tier_names_for", "tier_settings"]
 
 
 @dataclass(frozen=True)
@@ -43,15 +44,31 @@ class Analysis:
     lines: pd.DataFrame  # accepted lines after the settings' filters
     ranked: pd.DataFrame  # customers ranked by the basis
     concentration: ConcentrationSummary
-    tiers: np.ndarray  # tier index per ranked customer
+    tiering: Tiering  # tier per ranked customer, and the bounds in force
     tier_summary: pd.DataFrame
+
+    @property
+    def tiers(self) -> np.ndarray:
+        """Tier index per ranked customer (0 = top tier)."""
+        return self.tiering.tiers
 
 
 def tier_names_for(settings: Settings, t: Translator) -> list[str]:
-    """The settings' own tier names, or the scheme's in the translator's language."""
+    """The settings' own tier names, or the scheme's in the translator's language (an empty
+    name is the default name of that tier)."""
+    defaults = default_tier_names(settings.scheme, settings.tier_count, t)
     if settings.names:
-        return list(settings.names)
-    return default_tier_names(settings.scheme, settings.tier_count, t)
+        return [
+            own.strip() or default for own, default in zip(settings.names, defaults, strict=True)
+        ]
+    return defaults
+
+
+def tier_settings(settings: Settings, ranked_values: np.ndarray) -> Tiering:
+    """Tier ranked customers under the settings' scheme."""
+    return tier_customers(
+        ranked_values, rule=settings.rule, cutoffs=settings.cutoffs, thresholds=settings.thresholds
+    )
 
 
 def analyse(loaded: Loaded, settings: Settings, t: Translator | None = None) -> Analysis:
@@ -70,8 +87,14 @@ def analyse(loaded: Loaded, settings: Settings, t: Translator | None = None) -> 
     )
     ranked = rank_customers(summarize_customers(lines), settings.basis)
     values = ranked[settings.basis].to_numpy(dtype=np.int64)
-    tiers = assign_tiers(values, settings.cutoffs, settings.rule)
-    summary = summarize_tiers(ranked, tiers, tier_names_for(settings, t), cutoffs=settings.cutoffs)
+    tiering = tier_settings(settings, values)
+    summary = summarize_tiers(
+        ranked,
+        tiering.tiers,
+        tier_names_for(settings, t),
+        cutoffs=tiering.cutoffs,
+        thresholds=tiering.thresholds,
+    )
     return Analysis(
         settings=settings,
         facts=loaded.facts,
@@ -79,7 +102,7 @@ def analyse(loaded: Loaded, settings: Settings, t: Translator | None = None) -> 
         lines=lines,
         ranked=ranked,
         concentration=concentration_summary(values),
-        tiers=tiers,
+        tiering=tiering,
         tier_summary=summary,
     )
 
@@ -115,6 +138,8 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
         }
         for row in a.tier_summary.itertuples(index=False)
     ]
+    for tier, threshold in zip(tiers, a.tiering.thresholds, strict=False):
+        tier["threshold"] = _money(threshold)
     # The disclosure line is about revenue, whatever the ranking basis.
     majors = major_customers(rank_customers(a.ranked, "revenue"), "revenue")
     raw, formats = a.facts, parsed.formats
@@ -164,4 +189,27 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
             for r in majors.itertuples(index=False)
         ],
         "tiers": tiers,
+        "computed_limits": _limits_dict(a.tiering.limits),
+    }
+
+
+def _limits_dict(limits: AbcLimits | None) -> dict[str, Any] | None:
+    """The computed ABC limits found (``--scheme computed``): as counts of customers, as
+    cumulative shares of the value and as values (the smallest customer value in A and B)."""
+    if limits is None:
+        return None
+    defined = limits.defined
+    return {
+        "defined": defined,
+        "a_customers": limits.a_count,
+        "b_customers": limits.b_count,
+        "c_customers": limits.c_count,
+        "a_share": float(limits.a_share) if defined else None,
+        "ab_share": float(limits.ab_share) if defined else None,
+        "a_min_value": _money(limits.a_value) if limits.a_count else None,
+        "b_min_value": _money(limits.b_value) if limits.b_count else None,
+        "pareto_point": limits.pareto,
+        "break_even_point": limits.break_even,
+        "submarginal_point": limits.submarginal,
+        "negative_customers": limits.negatives,
     }

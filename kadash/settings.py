@@ -1,4 +1,5 @@
-"""The one settings object: basis, tier scheme, cut-offs, tier names and filters.
+"""The one settings object: basis, tier scheme, cut-offs or thresholds, tier names, filters
+and the tier policy.
 
 The sidebar and every page read and write a :class:`Settings`; it round-trips through the
 URL's query parameters (so a link reproduces a view) and through a JSON file. It is versioned:
@@ -18,11 +19,21 @@ from typing import Any
 
 from kadash.columns import FILTER_FIELDS
 from kadash.errors import KadashError
-from kadash.tiers import SCHEMES, check_cutoffs
+from kadash.policy import CADENCES, PolicyRow, resize_policy
+from kadash.tiers import (
+    MAX_TIERS,
+    MIN_TIERS,
+    SCHEMES,
+    check_cutoffs,
+    check_thresholds,
+    spread_cutoffs,
+)
 
 __all__ = ["BASES", "SETTINGS_VERSION", "Settings", "as_number"]
 
-SETTINGS_VERSION = 1
+#: Version 2 added thresholds, the tier policy and the capacity limit (version 1 files are
+#: read as they are, with those at their defaults).
+SETTINGS_VERSION = 2
 BASES: tuple[str, ...] = ("revenue", "profit")
 
 
@@ -35,36 +46,52 @@ class Settings:
     basis
         ``"revenue"`` or ``"profit"``: the value customers are ranked and tiered by.
     scheme
-        ``"abc"``, ``"ibm"``, ``"count"`` or ``"cumulative"`` (see :data:`kadash.tiers.SCHEMES`).
+        ``"abc"``, ``"ibm"``, ``"count"``, ``"cumulative"``, ``"absolute"`` or ``"computed"``
+        (see :data:`kadash.tiers.SCHEMES`).
     cutoffs
-        Increasing cumulative bounds, one fewer than tiers (read exactly as decimals).
+        Increasing cumulative bounds, one fewer than tiers (read exactly as decimals); used by
+        the share rules (all schemes but ``absolute`` and ``computed``).
+    thresholds
+        Decreasing amounts in currency units, one fewer than tiers; used by ``absolute``.
     names
-        Tier names; empty means the scheme's own names in the user's language.
+        Tier names; empty means the scheme's own names in the user's language, and an empty
+        name the default name of that tier.
     date_from, date_to
         Inclusive date range of the lines used; ``None`` is open.
     filters
         ``(field, values)`` pairs for region / industry / sales rep / product line; a line is
         kept when its value is one of the chosen ones.
+    policy
+        One :class:`~kadash.policy.PolicyRow` per tier holding what the user changed (empty
+        fields follow the defaults); empty means the default policy.
+    top_accounts
+        Capacity check: most top-tier accounts one sales rep should hold.
     """
 
     basis: str = "revenue"
     scheme: str = "abc"
     cutoffs: tuple[float, ...] = (0.8, 0.95)
+    thresholds: tuple[float, ...] = ()
     names: tuple[str, ...] = ()
     date_from: date | None = None
     date_to: date | None = None
     filters: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+    policy: tuple[PolicyRow, ...] = ()
+    top_accounts: int = 10
     version: int = SETTINGS_VERSION
 
     # -- derived values ---------------------------------------------------------------
     @property
     def rule(self) -> str:
-        """``"cumulative"`` (share of value) or ``"count"`` (share of customers)."""
+        """``"cumulative"`` (share of value), ``"count"`` (share of customers), ``"absolute"``
+        (thresholds) or ``"computed"`` (limits found in the data)."""
         return SCHEMES[self.scheme].rule
 
     @property
     def tier_count(self) -> int:
-        return len(self.cutoffs) + 1
+        if self.rule == "computed":
+            return 3
+        return len(self.thresholds if self.rule == "absolute" else self.cutoffs) + 1
 
     @property
     def cutoff_fractions(self) -> tuple[Fraction, ...]:
@@ -84,8 +111,21 @@ class Settings:
         if self.scheme not in SCHEMES:
             raise KadashError("error.settings_value", name="scheme", value=self.scheme)
         check_cutoffs(self.cutoffs)
+        if self.rule == "absolute":
+            if not self.thresholds:
+                raise KadashError("error.no_thresholds")
+            check_thresholds(self.thresholds)
+        elif self.thresholds:
+            check_thresholds(self.thresholds)
         if self.names and len(self.names) != self.tier_count:
             raise KadashError("error.names_count", names=len(self.names), tiers=self.tier_count)
+        if self.policy and len(self.policy) != self.tier_count:
+            raise KadashError("error.policy_rows", rows=len(self.policy), tiers=self.tier_count)
+        for row in self.policy:
+            if row.cadence and row.cadence not in CADENCES:
+                raise KadashError("error.settings_value", name="cadence", value=row.cadence)
+        if not isinstance(self.top_accounts, int) or self.top_accounts < 0:
+            raise KadashError("error.settings_value", name="top_accounts", value=self.top_accounts)
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise KadashError("error.date_order", start=self.date_from, end=self.date_to)
         for name, _ in self.filters:
@@ -93,12 +133,38 @@ class Settings:
                 raise KadashError("error.settings_value", name="filter", value=name)
         return self
 
-    def with_scheme(self, scheme: str) -> Settings:
-        """Switch scheme, taking its default cut-offs and names."""
+    def with_scheme(self, scheme: str, thresholds: Sequence[float] | None = None) -> Settings:
+        """Switch scheme, taking its default cut-offs and names (and, for ``absolute``, the
+        given thresholds, else the ones already set). The policy keeps the rows of the tiers
+        that still exist."""
         if scheme not in SCHEMES:
             raise KadashError("error.settings_value", name="scheme", value=scheme)
-        defaults = tuple(float(c) for c in SCHEMES[scheme].cutoffs)
-        return replace(self, scheme=scheme, cutoffs=defaults, names=())
+        defaults = _preset(scheme)
+        kept = tuple(thresholds) if thresholds is not None else self.thresholds
+        out = replace(self, scheme=scheme, cutoffs=defaults, thresholds=kept, names=())
+        return replace(out, policy=resize_policy(self.policy, out.tier_count))
+
+    def with_tier_count(self, count: int) -> Settings:
+        """Change the number of tiers (2 to 6), keeping the bounds, names and policy rows of
+        the tiers that remain; a preset becomes custom cumulative bounds (``cumulative``)."""
+        if self.rule == "computed" or not MIN_TIERS <= count <= MAX_TIERS:
+            raise KadashError("error.tier_count", low=MIN_TIERS, high=MAX_TIERS, got=count)
+        out = self
+        if self.rule == "absolute":
+            have = list(self.thresholds)
+            while len(have) < count - 1:  # each new tier below the last: half its threshold
+                have.append(have[-1] / 2 if have and have[-1] > 0 else have[-1] - 1)
+            out = replace(self, thresholds=tuple(have[: count - 1]))
+        else:
+            cutoffs = spread_cutoffs(self.cutoffs, count)
+            scheme = self.scheme if count == self.tier_count else "cumulative"
+            if self.scheme == "count":
+                scheme = "count"
+            out = replace(self, scheme=scheme, cutoffs=cutoffs)
+        names = self.names
+        if names:
+            names = tuple(names[i] if i < len(names) else "" for i in range(count))
+        return replace(out, names=names, policy=resize_policy(self.policy, count))
 
     def with_filter(self, name: str, values: Sequence[str]) -> Settings:
         """Set the chosen values of one filter (empty: no filter on that field)."""
@@ -143,7 +209,9 @@ class Settings:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["cutoffs"] = list(self.cutoffs)
+        data["thresholds"] = list(self.thresholds)
         data["names"] = list(self.names)
+        data["policy"] = [asdict(row) for row in self.policy]
         data["date_from"] = self.date_from.isoformat() if self.date_from else None
         data["date_to"] = self.date_to.isoformat() if self.date_to else None
         data["filters"] = {k: list(v) for k, v in self.filters}
@@ -160,6 +228,7 @@ class Settings:
         if not isinstance(version, int) or version > SETTINGS_VERSION or version < 1:
             raise KadashError("error.settings_version", got=version, want=SETTINGS_VERSION)
         known = {"basis", "scheme", "cutoffs", "names", "date_from", "date_to", "filters"}
+        known |= {"thresholds", "policy", "top_accounts"}
         unknown = sorted(set(data) - known)
         if unknown:
             raise KadashError("error.settings_unknown", keys=", ".join(unknown))
@@ -171,7 +240,14 @@ class Settings:
             cutoffs = _typed(data["cutoffs"], list, "cutoffs")
             kwargs["cutoffs"] = tuple(as_number(c) for c in cutoffs)
         elif kwargs.get("scheme") in SCHEMES:
-            kwargs["cutoffs"] = tuple(float(c) for c in SCHEMES[kwargs["scheme"]].cutoffs)
+            kwargs["cutoffs"] = _preset(kwargs["scheme"])
+        if data.get("thresholds"):
+            thresholds = _typed(data["thresholds"], list, "thresholds")
+            kwargs["thresholds"] = tuple(as_number(c) for c in thresholds)
+        if data.get("policy"):
+            kwargs["policy"] = _policy(_typed(data["policy"], list, "policy"))
+        if "top_accounts" in data:
+            kwargs["top_accounts"] = _typed(data["top_accounts"], int, "top_accounts")
         if "names" in data:
             names = _typed(data["names"], list, "names")
             kwargs["names"] = tuple(_typed(n, str, "names") for n in names)
@@ -208,10 +284,17 @@ class Settings:
             params["basis"] = self.basis
         if self.scheme != default.scheme:
             params["scheme"] = self.scheme
-        if self.cutoffs != Settings().with_scheme(self.scheme).cutoffs:
+        if self.rule in ("cumulative", "count") and self.cutoffs != _preset(self.scheme):
             params["cutoffs"] = ",".join(_fmt(c) for c in self.cutoffs)
+        if self.rule == "absolute":
+            params["thresholds"] = ",".join(_fmt(c) for c in self.thresholds)
         if self.names:
             params["names"] = list(self.names)
+        if self.policy:
+            rows = [[r.owner, r.service, r.cadence, r.notes] for r in self.policy]
+            params["policy"] = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+        if self.top_accounts != default.top_accounts:
+            params["top_accounts"] = str(self.top_accounts)
         if self.date_from:
             params["from"] = self.date_from.isoformat()
         if self.date_to:
@@ -249,6 +332,11 @@ class Settings:
             except (KadashError, ValueError, TypeError):
                 ignored.append(key)
 
+        if (thresholds := first("thresholds")) is not None:
+            attempt(
+                "thresholds",
+                lambda s: replace(s, thresholds=tuple(as_number(c) for c in thresholds.split(","))),
+            )
         if (scheme := first("scheme")) is not None:
             attempt("scheme", lambda s: s.with_scheme(scheme))
         if (basis := first("basis")) is not None:
@@ -260,6 +348,10 @@ class Settings:
             )
         if names := values("names"):
             attempt("names", lambda s: replace(s, names=tuple(names)))
+        if (policy := first("policy")) is not None:
+            attempt("policy", lambda s: replace(s, policy=_policy(json.loads(policy))))
+        if (top := first("top_accounts")) is not None:
+            attempt("top_accounts", lambda s: replace(s, top_accounts=int(top)))
         if (start := first("from")) is not None:
             attempt("from", lambda s: replace(s, date_from=_as_date(start)))
         if (end := first("to")) is not None:
@@ -268,6 +360,27 @@ class Settings:
             if chosen := values(name):
                 attempt(name, lambda s, n=name, c=chosen: s.with_filter(n, c))
         return settings, ignored
+
+
+def _preset(scheme: str) -> tuple[float, ...]:
+    return tuple(float(c) for c in SCHEMES[scheme].cutoffs) or Settings().cutoffs
+
+
+def _policy(rows: Sequence[Any]) -> tuple[PolicyRow, ...]:
+    """Policy rows from JSON: objects with owner / service / cadence / notes, or lists of those
+    four strings (the compact form a link carries)."""
+    out = []
+    for row in rows:
+        if isinstance(row, list) and len(row) == 4:
+            row = dict(zip(("owner", "service", "cadence", "notes"), row, strict=True))
+        row = _typed(row, dict, "policy")
+        unknown = sorted(set(row) - {"owner", "service", "cadence", "notes"})
+        if unknown:
+            raise KadashError("error.settings_unknown", keys=", ".join(unknown))
+        fields = {k: _typed(row.get(k, ""), str, "policy") for k in ("owner", "service")}
+        fields |= {k: _typed(row.get(k, ""), str, "policy") for k in ("cadence", "notes")}
+        out.append(PolicyRow(**fields))
+    return tuple(out)
 
 
 def _typed(value: Any, kind: type, name: str) -> Any:

@@ -1,7 +1,17 @@
-"""Rule-based customer tiers from increasing cumulative cut-offs.
+"""Rule-based customer tiers: cumulative or count cut-offs, absolute thresholds, computed ABC.
 
-A scheme has ``k`` tiers and ``k − 1`` strictly increasing cut-offs in (0, 1] (the last tier
-has none). Customers are taken in rank order (value descending, ties by id); a customer
+A scheme has ``k`` tiers (2 to 6, stable ids ``t1`` … ``tk``; names are for display) and one of
+four rules:
+
+* ``cumulative`` — ``k − 1`` strictly increasing cut-offs in (0, 1] on the cumulative share of
+  the value (revenue or gross profit);
+* ``count`` — the same on the share of customers (top x % by count);
+* ``absolute`` — ``k − 1`` strictly decreasing thresholds in currency units: a customer is in
+  the first tier whose threshold its value reaches (value ≥ threshold);
+* ``computed`` — three tiers A/B/C whose limits are found in the data
+  (:mod:`kadash.computed_abc`, after Ultsch & Lötsch 2015).
+
+Under the share rules customers are taken in rank order (value descending, ties by id); a customer
 belongs to the first tier whose cut-off is greater than the cumulative share *before* adding
 it — so the customer that crosses 80 % is still an A. Under the ``count`` rule the share is of
 customers instead of value. Customers with a negative value are always in the last tier.
@@ -19,26 +29,36 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from kadash.computed_abc import AbcLimits, abc_tiers, computed_abc
 from kadash.concentration import positive_total
 from kadash.errors import KadashError
-from kadash.exact import as_fraction, ceil_fraction_times, ratio
+from kadash.exact import MONEY_SCALE, as_fraction, ceil_fraction_times, ratio
 
 __all__ = [
     "MAX_TIERS",
     "MIN_TIERS",
     "RULES",
     "SCHEMES",
+    "SHARE_RULES",
     "Scheme",
+    "Tiering",
     "assign_tiers",
     "check_cutoffs",
+    "check_thresholds",
     "default_tier_names",
     "enforce_increasing",
+    "spread_cutoffs",
+    "suggest_thresholds",
     "summarize_tiers",
+    "threshold_tiers",
     "tier_boundaries",
+    "tier_customers",
     "tier_ids",
 ]
 
-RULES: tuple[str, ...] = ("cumulative", "count")
+#: Rules :func:`assign_tiers` applies (cut-offs are shares), and every rule a scheme can have.
+SHARE_RULES: tuple[str, ...] = ("cumulative", "count")
+RULES: tuple[str, ...] = (*SHARE_RULES, "absolute", "computed")
 MIN_TIERS, MAX_TIERS = 2, 6
 
 
@@ -64,6 +84,8 @@ SCHEMES: dict[str, Scheme] = {
         "count", "count", ("0.2", "0.5"), ("tier.count.top", "tier.count.middle", "tier.count.rest")
     ),
     "cumulative": Scheme("cumulative", "cumulative", ("0.8", "0.95")),
+    "absolute": Scheme("absolute", "absolute", ()),
+    "computed": Scheme("computed", "computed", (), ("tier.abc.a", "tier.abc.b", "tier.abc.c")),
 }
 
 
@@ -110,8 +132,8 @@ def assign_tiers(
     numpy.ndarray
         int8 tier indices, aligned with ``ranked_values``.
     """
-    if rule not in RULES:
-        raise ValueError(f"Unknown tier rule {rule!r}; use one of {', '.join(RULES)}.")
+    if rule not in SHARE_RULES:
+        raise ValueError(f"Unknown tier rule {rule!r}; use one of {', '.join(SHARE_RULES)}.")
     fracs = check_cutoffs(cutoffs)
     values = np.asarray(ranked_values, dtype=np.int64)
     n = len(values)
@@ -126,6 +148,155 @@ def assign_tiers(
     tiers = np.searchsorted(thresholds, before, side="right").astype(np.int8)
     tiers[values < 0] = len(fracs)
     return tiers
+
+
+def check_thresholds(thresholds: Sequence[float | str | Fraction]) -> tuple[Fraction, ...]:
+    """Validate absolute thresholds (currency units) and return them as exact fractions.
+
+    Raises
+    ------
+    KadashError
+        Unless there are 1 to 5 thresholds, strictly decreasing (the top tier's first).
+    """
+    fracs = tuple(as_fraction(c) for c in thresholds)
+    if not MIN_TIERS - 1 <= len(fracs) <= MAX_TIERS - 1:
+        raise KadashError(
+            "error.threshold_count", low=MIN_TIERS - 1, high=MAX_TIERS - 1, got=len(fracs)
+        )
+    for i in range(1, len(fracs)):
+        if not fracs[i - 1] > fracs[i]:
+            raise KadashError(
+                "error.threshold_order", first=thresholds[i - 1], second=thresholds[i]
+            )
+    return fracs
+
+
+def threshold_tiers(values: np.ndarray, thresholds: Sequence[float | str | Fraction]) -> np.ndarray:
+    """Tier index of each customer under absolute thresholds (currency units, decreasing).
+
+    A customer is in the first tier whose threshold its value reaches (``value ≥ T``, compared
+    exactly in minor units); customers with a negative value are in the last tier, as under
+    every rule. Works in any order (rank order gives non-decreasing tiers).
+    """
+    fracs = check_thresholds(thresholds)
+    values = np.asarray(values, dtype=np.int64)
+    # value ≥ T ⇔ value ≥ ceil(T · scale) for an integer value in minor units.
+    ascending = np.array(
+        [ceil_fraction_times(f, MONEY_SCALE) for f in reversed(fracs)], dtype=np.int64
+    )
+    # The number of thresholds above the value is the tier index.
+    tiers = (len(fracs) - np.searchsorted(ascending, values, side="right")).astype(np.int8)
+    tiers[values < 0] = len(fracs)
+    return tiers
+
+
+@dataclass(frozen=True)
+class Tiering:
+    """Customers' tiers under one scheme, and the bounds that produced them.
+
+    Attributes
+    ----------
+    tiers
+        int8 tier index per ranked customer (0 = top tier).
+    cutoffs
+        The cumulative cut-offs in force (for ``computed``: the shares the limits fall at; for
+        ``absolute``: empty).
+    thresholds
+        Absolute thresholds in minor units (``absolute`` only; else empty).
+    limits
+        The computed ABC limits (``computed`` only).
+    """
+
+    tiers: np.ndarray
+    cutoffs: tuple[Fraction, ...] = ()
+    thresholds: tuple[int, ...] = ()
+    limits: AbcLimits | None = None
+
+    @property
+    def count(self) -> int:
+        return 3 if self.limits is not None else max(len(self.cutoffs), len(self.thresholds)) + 1
+
+
+def tier_customers(
+    ranked_values: np.ndarray,
+    *,
+    rule: str,
+    cutoffs: Sequence[float | str | Fraction] = (),
+    thresholds: Sequence[float | str | Fraction] = (),
+) -> Tiering:
+    """Tier ranked customers under any rule (see the module docstring).
+
+    Parameters
+    ----------
+    ranked_values
+        Customer values (int64 minor units) in rank order.
+    rule
+        One of :data:`RULES`.
+    cutoffs, thresholds
+        Shares for the share rules; currency amounts for ``absolute``; neither for
+        ``computed``.
+    """
+    values = np.asarray(ranked_values, dtype=np.int64)
+    if rule in SHARE_RULES:
+        return Tiering(assign_tiers(values, cutoffs, rule), cutoffs=check_cutoffs(cutoffs))
+    if rule == "absolute":
+        minor = tuple(ceil_fraction_times(f, MONEY_SCALE) for f in check_thresholds(thresholds))
+        return Tiering(threshold_tiers(values, thresholds), thresholds=minor)
+    if rule == "computed":
+        limits = computed_abc(values)
+        shown = tuple(s for s in (limits.a_share, limits.ab_share) if limits.defined)
+        return Tiering(abc_tiers(limits, len(values)), cutoffs=shown, limits=limits)
+    raise ValueError(f"Unknown tier rule {rule!r}; use one of {', '.join(RULES)}.")
+
+
+def spread_cutoffs(cutoffs: Sequence[float], count: int) -> tuple[float, ...]:
+    """Cut-offs for ``count`` tiers, kept where they exist: tiers are added below the last
+    cut-off (halfway to 100 %, in whole percents) or removed from the bottom.
+
+    Raises
+    ------
+    KadashError
+        If ``count`` is not 2 to 6.
+    """
+    if not MIN_TIERS <= count <= MAX_TIERS:
+        raise KadashError("error.tier_count", low=MIN_TIERS, high=MAX_TIERS, got=count)
+    out = [float(c) for c in cutoffs][: count - 1]
+    while len(out) < count - 1:
+        last = out[-1] if out else 0.0
+        halfway = round((last + 1.0) / 2, 2)
+        if not last < halfway <= 1.0:  # no room below 100 %: spread evenly instead
+            return tuple(round((i + 1) / count, 2) for i in range(count - 1))
+        out.append(halfway)
+    return tuple(out)
+
+
+def _round_down(amount: float) -> float:
+    """Down to two significant figures (173,600.76 → 170,000), for thresholds people read."""
+    if amount <= 0:
+        return 0.0
+    unit = 10 ** (len(str(int(amount))) - 2) if amount >= 10 else 1
+    return float(int(amount // unit) * unit)
+
+
+def suggest_thresholds(
+    ranked_values: np.ndarray, tiers: np.ndarray, count: int
+) -> tuple[float, ...]:
+    """Absolute thresholds (currency units) close to a tiering: for each boundary, the smallest
+    value of the tier above it, rounded down to two significant figures (so switching from
+    shares to amounts starts from about the same tiers). Always strictly decreasing and
+    positive: a boundary that would not be is halved from the one above."""
+    values = np.asarray(ranked_values, dtype=np.int64)
+    tiers = np.asarray(tiers)
+    out: list[float] = []
+    for i in range(count - 1):
+        upper = values[(tiers <= i) & (values > 0)]
+        amount = _round_down(float(upper.min()) / MONEY_SCALE) if len(upper) else 0.0
+        if out and not 0 < amount < out[-1]:
+            amount = _round_down(out[-1] / 2) or out[-1] / 2
+        if not out and amount <= 0:
+            amount = 1.0
+        out.append(amount)
+    return tuple(out)
 
 
 def tier_ids(count: int) -> list[str]:
@@ -156,6 +327,7 @@ def summarize_tiers(
     names: Sequence[str],
     *,
     cutoffs: Sequence[float | str | Fraction] = (),
+    thresholds: Sequence[int] = (),
 ) -> pd.DataFrame:
     """The tier breakdown: one row per tier, top tier first, empty tiers included.
 
@@ -167,7 +339,9 @@ def summarize_tiers(
     -------
     pandas.DataFrame
         ``id``, ``name``, ``bound`` (the tier's cumulative cut-off as a float, NaN for the last
-        tier), ``customers``, ``customer_share``, ``revenue``, ``revenue_share``, ``profit``,
+        tier or under thresholds), ``threshold`` (the tier's absolute threshold in minor units,
+        NaN for the last tier or under cut-offs), ``customers``, ``customer_share``,
+        ``revenue``, ``revenue_share``, ``profit``,
         ``profit_share`` (money in int64 minor units) and ``revenue_per_customer`` (minor units,
         NaN for an empty tier).
     """
@@ -185,6 +359,7 @@ def summarize_tiers(
                 "id": tier_id,
                 "name": names[i],
                 "bound": float(as_fraction(cutoffs[i])) if i < len(cutoffs) else np.nan,
+                "threshold": float(thresholds[i]) if i < len(thresholds) else np.nan,
                 "customers": members,
                 "customer_share": ratio(members, n),
                 "revenue": rev,

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kadash.errors import KadashError
+from kadash.policy import PolicyRow
 from kadash.settings import SETTINGS_VERSION, Settings
 
 CUSTOM = Settings(
@@ -142,3 +143,89 @@ class TestFitToData:
         fitted, got = settings.fit_to_data({}, date(2024, 1, 1), date(2024, 12, 31))
         assert got == dropped
         assert (fitted.date_from, fitted.date_to) == ((None, None) if dropped else (start, end))
+
+
+# -- version 2: thresholds, the tier policy, the capacity limit -----------------------------
+POLICY = (
+    PolicyRow("集團副總裁", "", "monthly", 'Quarterly review, "QBR"; CEO joins'),
+    PolicyRow("", "Consulting, workshops", "", '=HYPERLINK("x")'),
+    PolicyRow("", "", "", ""),
+)
+ABSOLUTE = replace(
+    Settings().with_scheme("absolute", (1_000_000.0, 250_000.5)),
+    names=("Strategic", "", "Rest"),
+    policy=POLICY,
+    top_accounts=4,
+)
+
+
+class TestVersion2:
+    def test_absolute_round_trips_through_url_and_json(self):
+        query = ABSOLUTE.to_query()
+        assert query["scheme"] == "absolute"
+        assert query["thresholds"] == "1000000.0,250000.5"
+        assert "cutoffs" not in query
+        assert Settings.from_query(query) == (ABSOLUTE, [])
+        assert Settings.from_json(ABSOLUTE.to_json()) == ABSOLUTE
+
+    def test_policy_in_the_url_is_compact_json(self):
+        rows = json.loads(ABSOLUTE.to_query()["policy"])
+        assert rows[0] == ["集團副總裁", "", "monthly", 'Quarterly review, "QBR"; CEO joins']
+
+    def test_computed_has_three_tiers_and_writes_no_bounds(self):
+        computed = Settings().with_scheme("computed")
+        assert computed.tier_count == 3
+        assert computed.to_query() == {"scheme": "computed"}
+        assert Settings.from_query({"scheme": "computed"})[0] == computed
+
+    def test_version_1_file_is_read(self):
+        old = {"version": 1, "scheme": "ibm", "cutoffs": [0.5, 0.75, 0.95], "names": []}
+        settings = Settings.from_dict(old)
+        assert (settings.scheme, settings.policy, settings.top_accounts) == ("ibm", (), 10)
+
+    @pytest.mark.parametrize(
+        "change,key",
+        [
+            ({"scheme": "absolute"}, "error.no_thresholds"),
+            ({"thresholds": (10.0, 20.0)}, "error.threshold_order"),
+            ({"policy": POLICY[:2]}, "error.policy_rows"),
+            ({"policy": (PolicyRow("", "", "daily", ""),) * 3}, "error.settings_value"),
+            ({"top_accounts": -1}, "error.settings_value"),
+        ],
+        ids=["absolute-without", "increasing", "rows", "cadence", "negative-limit"],
+    )
+    def test_invalid_combinations_are_refused(self, change, key):
+        with pytest.raises(KadashError) as err:
+            replace(Settings(), **change).validate()
+        assert err.value.key == key
+
+    def test_a_bad_policy_in_a_link_is_ignored(self):
+        settings, ignored = Settings.from_query({"policy": "[[1,2]]", "scheme": "ibm"})
+        assert (settings.policy, ignored) == ((), ["policy"])
+
+    def test_tier_count_keeps_bounds_names_and_policy(self):
+        four = replace(Settings().with_scheme("ibm"), names=("D", "G", "S", "O"))
+        four = replace(
+            four, policy=(PolicyRow("x", "", "", ""),) + (PolicyRow("", "", "", ""),) * 3
+        )
+        three = four.with_tier_count(3)
+        assert (three.scheme, three.cutoffs, three.names) == (
+            "cumulative",
+            (0.5, 0.75),
+            ("D", "G", "S"),
+        )
+        assert three.policy[0].owner == "x" and len(three.policy) == 3
+        five = four.with_tier_count(5)
+        assert five.cutoffs == (0.5, 0.75, 0.95, 0.97) and five.names[-1] == ""
+        counted = Settings().with_scheme("count").with_tier_count(4)
+        assert (counted.scheme, counted.cutoffs) == ("count", (0.2, 0.5, 0.75))
+
+    def test_tier_count_on_thresholds_halves_the_last(self):
+        settings = Settings().with_scheme("absolute", (1000.0,)).with_tier_count(3)
+        assert settings.thresholds == (1000.0, 500.0)
+
+    def test_tier_count_out_of_range(self):
+        with pytest.raises(KadashError):
+            Settings().with_tier_count(7)
+        with pytest.raises(KadashError):
+            Settings().with_scheme("computed").with_tier_count(4)

@@ -17,9 +17,14 @@ from kadash.tiers import (
     SCHEMES,
     assign_tiers,
     check_cutoffs,
+    check_thresholds,
     default_tier_names,
     enforce_increasing,
+    spread_cutoffs,
+    suggest_thresholds,
     summarize_tiers,
+    threshold_tiers,
+    tier_customers,
     tier_ids,
 )
 from tests.conftest import customers_frame
@@ -112,6 +117,7 @@ class TestSummarizeTiers:
                 "id": ["t1", "t2", "t3"],
                 "name": ["A", "B", "C"],
                 "bound": [0.8, 0.95, np.nan],
+                "threshold": [np.nan, np.nan, np.nan],
                 "customers": [2, 2, 1],
                 "customer_share": [0.4, 0.4, 0.2],
                 "revenue": [800_000, 150_000, 50_000],
@@ -234,3 +240,68 @@ class TestProperties:
             tiers = assign_tiers(ranked["revenue"].to_numpy(), cutoffs)
             results.append(dict(zip(ranked["customer_id"], tiers.tolist(), strict=True)))
         assert results[0] == results[1]
+
+
+# -- absolute thresholds, the dispatcher, tier counts ------------------------------------------
+class TestThresholds:
+    def test_value_reaching_a_threshold_is_in_its_tier(self):
+        # Thresholds 1,000 and 100 (currency units): ≥ 1,000 → t1, ≥ 100 → t2, rest → t3.
+        values = np.array([1000_0000, 999_9999, 100_0000, 99_9999, 0, -5], dtype=np.int64)
+        assert list(threshold_tiers(values, (1000, 100))) == [0, 1, 1, 2, 2, 2]
+
+    def test_thresholds_are_read_exactly(self):
+        # 0.07 units = 700 minor units exactly (a binary float would give 700.0000000000001).
+        assert list(threshold_tiers(np.array([700, 699]), (0.07,))) == [0, 1]
+
+    @pytest.mark.parametrize(
+        "thresholds,key",
+        [
+            ((), "error.threshold_count"),
+            ((1, 2), "error.threshold_order"),
+            ((5, 5), "error.threshold_order"),
+        ],
+        ids=["none", "increasing", "equal"],
+    )
+    def test_invalid(self, thresholds, key):
+        with pytest.raises(KadashError) as err:
+            check_thresholds(thresholds)
+        assert err.value.key == key
+
+
+class TestTierCustomers:
+    def test_dispatch(self):
+        values = np.array([100, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1], dtype=np.int64)
+        computed = tier_customers(values, rule="computed")
+        assert list(computed.tiers[:1]) == [0] and computed.limits.a_count == 1
+        assert computed.count == 3 and len(computed.cutoffs) == 2
+        absolute = tier_customers(values * 10_000, rule="absolute", thresholds=(50, 5))
+        assert list(absolute.tiers) == [0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2]
+        assert absolute.thresholds == (500_000, 50_000) and absolute.count == 3
+        shares = tier_customers(values, rule="cumulative", cutoffs=(0.5,))
+        assert list(shares.tiers) == list(assign_tiers(values, (0.5,)))
+
+    def test_unknown_rule(self):
+        with pytest.raises(ValueError, match="rule"):
+            tier_customers(np.array([1]), rule="magic")
+
+
+class TestTierCounts:
+    @pytest.mark.parametrize(
+        "cutoffs,count,expected",
+        [
+            ((0.8, 0.95), 4, (0.8, 0.95, 0.97)),
+            ((0.8, 0.95), 2, (0.8,)),
+            ((1.0,), 3, (0.33, 0.67)),
+            ((0.5,), 3, (0.5, 0.75)),
+        ],
+        ids=["add", "remove", "no-room", "halfway"],
+    )
+    def test_spread_cutoffs(self, cutoffs, count, expected):
+        assert spread_cutoffs(cutoffs, count) == expected
+
+    def test_suggested_thresholds_keep_the_tiers_roughly(self):
+        values = np.array([5_000_000, 1_736_007_600, 10_000, 5_000, -3], dtype=np.int64)
+        ranked = np.sort(values)[::-1]
+        tiers = np.array([0, 0, 1, 1, 2])
+        # Smallest of t1: 500 units → 500; smallest of t1+t2: 0.5 → rounds to 0 → half of 500.
+        assert suggest_thresholds(ranked, tiers, 3) == (500.0, 250.0)

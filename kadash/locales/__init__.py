@@ -1,4 +1,6 @@
-"""Message catalogues, one TOML file per language (nested tables flatten to dotted keys).
+"""Message catalogues: ``<lang>.toml`` per language, plus one file per page subject in
+``<lang>/*.toml`` (e.g. ``en/policy.toml``) so no file grows fat. Nested tables flatten to
+dotted keys; a key defined in two files of one language is an error.
 
 Kept apart from :mod:`kadash.i18n` so that :mod:`kadash.errors` can read English messages
 without importing the formatting code (and without an import cycle).
@@ -35,5 +37,11 @@ def catalog(lang: str) -> dict[str, str]:
     """All messages of one language (``en``, ``zh-Hant``, ``zh-Hans``), flattened."""
     if lang not in LANGUAGES:
         raise ValueError(f"Unknown language {lang!r}; use one of {', '.join(LANGUAGES)}.")
-    with open(_HERE / f"{lang}.toml", "rb") as fh:
-        return _flatten(tomllib.load(fh))
+    messages: dict[str, str] = {}
+    for path in [_HERE / f"{lang}.toml", *sorted((_HERE / lang).glob("*.toml"))]:
+        with open(path, "rb") as fh:
+            more = _flatten(tomllib.load(fh))
+        if twice := sorted(set(messages) & set(more)):
+            raise ValueError(f"{path.name} defines keys already defined for {lang}: {twice[:5]}")
+        messages.update(more)
+    return messages
