@@ -14,7 +14,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import NoReturn
 
@@ -29,6 +29,7 @@ from kadash.parse import ParseResult
 from kadash.report import Analysis, analyse, report_dict
 from kadash.settings import BASES, Settings, as_number
 from kadash.tiers import SCHEMES
+from kadash.workbook import tier_workbook
 
 __all__ = ["main"]
 
@@ -64,6 +65,10 @@ def _common_options() -> argparse.ArgumentParser:
     tiers.add_argument("--basis", choices=BASES, help="rank and tier by revenue or gross profit")
     tiers.add_argument("--scheme", choices=tuple(SCHEMES), help="tier scheme (default abc)")
     tiers.add_argument("--cutoffs", help="increasing cumulative bounds, e.g. 0.8,0.95")
+    tiers.add_argument(
+        "--thresholds",
+        help="absolute amounts for --scheme absolute, top tier first, e.g. 1000000,100000",
+    )
     tiers.add_argument("--names", help="tier names, comma-separated, e.g. A,B,C")
     tiers.add_argument("--settings", type=Path, help="settings JSON file (flags override it)")
     data = parent.add_argument_group("data")
@@ -82,6 +87,13 @@ def _common_options() -> argparse.ArgumentParser:
     data.add_argument("--until", help="last date to include (YYYY-MM-DD)")
     parent.add_argument("--lang", choices=tuple(LANGUAGES), default="en", help="output language")
     parent.add_argument("--json", action="store_true", help="print one JSON object")
+    parent.add_argument(
+        "--export",
+        type=Path,
+        metavar="OUT.xlsx",
+        help="also write the Excel workbook: customers with tiers, tier summary, policy, "
+        "settings and rejected lines",
+    )
     return parent
 
 
@@ -102,8 +114,13 @@ def _settings_from_args(args: argparse.Namespace) -> Settings:
     settings = Settings()
     if args.settings is not None:
         settings = Settings.from_json(_readable(args.settings).read_bytes())
+    thresholds = None
+    if args.thresholds:
+        thresholds = tuple(as_number(c) for c in args.thresholds.split(","))
     if args.scheme:
-        settings = settings.with_scheme(args.scheme)
+        settings = settings.with_scheme(args.scheme, thresholds)
+    elif thresholds is not None:
+        settings = replace(settings, thresholds=thresholds)
     if args.basis:
         settings = replace(settings, basis=args.basis)
     if args.cutoffs:
@@ -224,7 +241,7 @@ def _summary_text(analysis: Analysis, source: str, t: Translator) -> str:
         t(
             "cli.tiers",
             scheme=t(f"scheme.{s.scheme}"),
-            cutoffs=", ".join(t.percent(c, 0) for c in s.cutoffs),
+            cutoffs=_bounds_text(analysis, t),
         ),
     ]
     header = (
@@ -254,6 +271,14 @@ def _summary_text(analysis: Analysis, source: str, t: Translator) -> str:
         cells += [" " * (widths[i] - _width(r[i])) + r[i] for i in range(1, len(r))]
         lines.append("  " + "  ".join(cells))
     return "\n".join(lines)
+
+
+def _bounds_text(analysis: Analysis, t: Translator) -> str:
+    """The bounds in force: cut-offs as percents, or thresholds as amounts."""
+    tiering = analysis.tiering
+    if tiering.thresholds:
+        return ", ".join(t("tiers.at_least", x=t.money(v)) for v in tiering.thresholds)
+    return ", ".join(t.percent(float(c), 1) for c in tiering.cutoffs) or "–"
 
 
 def _width(text: str) -> int:
@@ -292,18 +317,37 @@ def main(argv: Sequence[str] | None = None) -> int:
             decimal=args.decimal,
             date_order=args.date_order,
             progress=_progress_on_terminal(args.path, t),
-            fields=REPORT_FIELDS + tuple(settings.filter_map),
+            # The workbook lists every attribute of a customer; the report needs only these.
+            fields=None if args.export else REPORT_FIELDS + tuple(settings.filter_map),
         )
         analysis = analyse(loaded, settings, t)
         if analysis.parsed.rows_accepted == 0:
             raise _no_lines(analysis.parsed, t)
+        if args.export:
+            _write_workbook(args.export, analysis, t)
     except (KadashError, ValueError) as err:
         # A KadashError says what to fix; any other ValueError also gets one line, not a
         # traceback: the input is what went wrong.
         print(f"kadash: error: {err}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps(report_dict(analysis), ensure_ascii=False, indent=2, allow_nan=False))
+        data = report_dict(analysis) | ({"export": str(args.export)} if args.export else {})
+        print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
     else:
         print(_summary_text(analysis, args.path.name, t))
+        if args.export:
+            print(t("cli.exported", path=str(args.export)))
     return 0
+
+
+def _write_workbook(path: Path, analysis: Analysis, t: Translator) -> None:
+    """Write the Excel workbook, or say in one line why it cannot be written."""
+    if path.suffix.lower() != ".xlsx":
+        raise KadashError("error.export_suffix", path=str(path))
+    data = tier_workbook(
+        analysis, t=t, generated=datetime.now().astimezone().isoformat(timespec="seconds")
+    )
+    try:
+        path.write_bytes(data)
+    except OSError as err:
+        raise KadashError("error.cannot_write", path=str(path), detail=err.strerror) from None

@@ -140,6 +140,36 @@ class TestReportJson:
         assert [(t["name"], t["customers"]) for t in out["tiers"]] == [("Key", 1), ("Rest", 3)]
         assert out["settings"]["cutoffs"] == [0.7]
 
+    def test_absolute_thresholds(self, capsys, fixture_csv):
+        out = _json(
+            capsys, "report", str(fixture_csv), "--scheme", "absolute", "--thresholds", "500,100"
+        )
+        # Customers worth 800, 150, 50 and −20: ≥ 500 → t1, ≥ 100 → t2, the rest → t3.
+        assert [t["customers"] for t in out["tiers"]] == [1, 1, 2]
+        assert [t.get("threshold") for t in out["tiers"]] == [500.0, 100.0, None]
+        assert out["settings"]["thresholds"] == [500.0, 100.0]
+        assert out["computed_limits"] is None
+
+    def test_computed_limits_in_the_json(self, capsys, fixture_csv):
+        out = _json(capsys, "report", str(fixture_csv), "--scheme", "computed")
+        # Curve over 800, 150, 50 (−20 left out, in C): Pareto point and break-even are both
+        # the first customer; beyond it the point nearest (1/3, 1) is that customer again, so
+        # B is empty.
+        limits = out["computed_limits"]
+        assert (limits["a_customers"], limits["b_customers"], limits["c_customers"]) == (1, 0, 3)
+        assert (limits["pareto_point"], limits["break_even_point"]) == (1, 1)
+        assert limits["a_share"] == 0.8 and limits["a_min_value"] == 800.0
+        assert limits["negative_customers"] == 1
+        assert [t["name"] for t in out["tiers"]] == ["A", "B", "C"]
+        assert [t["customers"] for t in out["tiers"]] == [1, 0, 3]
+
+    def test_computed_on_the_sample(self, capsys):
+        out = _json(capsys, "report", str(SAMPLE), "--scheme", "computed")
+        limits = out["computed_limits"]
+        assert limits["defined"] and 0 < limits["a_share"] < limits["ab_share"] <= 1
+        counts = [t["customers"] for t in out["tiers"]]
+        assert counts == [limits["a_customers"], limits["b_customers"], limits["c_customers"]]
+
     def test_profit_basis(self, capsys, fixture_csv):
         out = _json(capsys, "report", str(fixture_csv), "--basis", "profit")
         # Profits 150, 0, −5, −10: P = 150 and the customer with 150 is the whole top.
@@ -200,6 +230,9 @@ class TestFailures:
             (["--cutoffs", "0.8,nan"], "'nan' is not a number"),
             (["--cutoffs", "0.8,inf"], "'inf' is not a number"),
             (["--settings", "/nonexistent/settings.json"], "Cannot read /nonexistent"),
+            (["--scheme", "absolute"], "needs thresholds"),
+            (["--scheme", "absolute", "--thresholds", "1,2"], "Thresholds must decrease"),
+            (["--scheme", "absolute", "--thresholds", "1,x"], "'x' is not a number"),
         ],
     )
     def test_bad_options_exit_2_with_one_line(self, capsys, fixture_csv, args, message):
@@ -409,3 +442,37 @@ def test_report_reads_fewer_columns_with_the_same_numbers(tmp_path, capsys, bad_
     assert got == json.loads(json.dumps(expected))
     assert got["duplicate_lines"] == 1
     assert got["mapping"]["region"] == "region"  # listed, though not read
+
+
+class TestExport:
+    def test_workbook_is_written_and_reads_back(self, capsys, fixture_csv, tmp_path):
+        openpyxl = pytest.importorskip("openpyxl")
+        out = tmp_path / "tiers.xlsx"
+        data = _json(capsys, "report", str(fixture_csv), "--export", str(out))
+        assert data["export"] == str(out)
+        book = openpyxl.load_workbook(out)
+        assert book.sheetnames == ["Customers", "Tiers", "Policy", "Settings", "Rejected lines"]
+        sheet = book["Customers"]
+        header = [c.value for c in sheet[1]]
+        ids = [
+            row[header.index("Customer id")] for row in sheet.iter_rows(min_row=2, values_only=True)
+        ]
+        assert ids == ["00042", "00007", "A1", "D4"]  # ranked, text with its zeros
+        rejected = book["Rejected lines"]
+        assert rejected.max_row == 1 + data["rows_rejected"]
+
+    def test_text_mode_names_the_file(self, capsys, fixture_csv, tmp_path):
+        out = tmp_path / "tiers.xlsx"
+        assert main(["report", str(fixture_csv), "--export", str(out)]) == 0
+        assert f"Workbook written: {out}" in capsys.readouterr().out
+        assert out.stat().st_size > 0
+
+    @pytest.mark.parametrize(
+        "name,message",
+        [("tiers.csv", "must be an .xlsx file"), ("missing/tiers.xlsx", "Cannot write")],
+        ids=["suffix", "folder"],
+    )
+    def test_unwritable_export_exits_2(self, capsys, fixture_csv, tmp_path, name, message):
+        assert main(["report", str(fixture_csv), "--export", str(tmp_path / name)]) == 2
+        err = capsys.readouterr().err
+        assert message in err and err.count("\n") == 1
