@@ -96,6 +96,13 @@ def _metric(at: AppTest, label: str) -> str:
     return found[0]
 
 
+def _table_with(at: AppTest, column: str) -> pd.DataFrame:
+    """The one table on the page that has ``column``."""
+    found = [d.value for d in at.dataframe if column in d.value.columns]
+    assert len(found) == 1, [list(d.value.columns) for d in at.dataframe]
+    return found[0]
+
+
 def _plain(markdown: str) -> str:
     """Markdown as read: backslash escapes removed."""
     return re.sub(r"\\(.)", r"\1", markdown)
@@ -239,7 +246,7 @@ class TestTiers:
         at = _ok(_app().switch_page("pages/tiers.py").run())
         at.text_input(key="tiers.search").set_value("C0004")
         _ok(at.run())
-        table = at.dataframe[-1].value
+        table = _table_with(at, "Last purchase")
         ids = [i for _, i in _sample_values() if "c0004" in i.casefold()]
         assert sorted(table["Customer id"]) == sorted(ids)
 
@@ -351,6 +358,10 @@ _KNOWN_TYPES = {
     "button",
     "page_link",
     "form_submit_button",
+    "number_input",
+    "tab",
+    "tab_container",
+    "data_editor",
     *_SKIP_TYPES,
 }
 # Widgets whose options are the user's data (header names, region values), not our text.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 
 import pandas as pd
 import streamlit as st
@@ -11,7 +12,9 @@ import streamlit as st
 from kadash.errors import KadashError
 from kadash.export import to_csv_bytes
 from kadash.i18n import Translator, escape_markdown
+from kadash.report import analyse
 from kadash.settings import Settings
+from kadash.workbook import tier_workbook
 from ui import state
 from ui.data import ParseSummary, View, current_source
 
@@ -21,6 +24,7 @@ __all__ = [
     "basis_picker",
     "current_view",
     "download_csv",
+    "download_workbook",
     "error_text",
     "file_size",
     "filters_in_force",
@@ -162,6 +166,28 @@ def download_csv(
         help=help or None,
         on_click="ignore",
         icon=":material/download:",
+    )
+
+
+def download_workbook(t: Translator, view: View, *, key: str) -> None:
+    """The one Excel workbook (customers with tiers, tier summary, policy, settings, rejected
+    lines), built only when clicked: the whole path is run again for the view's settings."""
+
+    def build() -> bytes:
+        analysis = analyse(view.loaded(), view.settings, t)
+        stamp = datetime.now().astimezone().isoformat(timespec="seconds")
+        return tier_workbook(analysis, t=t, generated=stamp, facts={"source": view.source.name})
+
+    st.download_button(
+        t("workbook.download"),
+        data=build,
+        file_name="kadash-key-accounts.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=key,
+        help=t("workbook.download_help"),
+        on_click="ignore",
+        icon=":material/table_view:",
+        type="primary",
     )
 
 
