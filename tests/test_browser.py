@@ -100,8 +100,11 @@ def server():
 
 @pytest.fixture
 def page(server, request):
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # A fresh server's first page (frontend boot, then the sample) can take several seconds on
+    # a busy 2-core box: assertions wait as long as actions do.
+    expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         context = browser.new_context(viewport={"width": 1400, "height": 1000})

@@ -243,7 +243,7 @@ def _on_settings_file() -> None:
         state.set_settings(Settings.from_json(uploaded.getvalue()))
         st.session_state[_SETTINGS_ERROR] = None
         # Widgets seeded from the old settings must be seeded again.
-        _forget_widgets("filters.", "tiers.", "overview.basis")
+        _forget_widgets("filters.", "tiers.", "policy.", "overview.basis")
     except KadashError as err:
         st.session_state[_SETTINGS_ERROR] = err
 
