@@ -16,7 +16,7 @@ from kadash.report import tier_names_for, tier_settings
 from kadash.tiers import summarize_tiers, tier_boundaries
 from ui import state
 from ui.data import View
-from ui.tier_controls import apply_computed, computed_marks, tier_controls
+from ui.tier_controls import apply_computed, computed_suggestion, tier_controls
 from ui.tier_sections import sensitivity_section, within_groups_section
 from ui.widgets import (
     LAZY_ROWS,
@@ -128,17 +128,18 @@ def _tiers(view: View, t: Translator, has_profit: bool) -> None:
     summary = summarize_tiers(
         ranked, tiering.tiers, names, cutoffs=tiering.cutoffs, thresholds=tiering.thresholds
     )
-    marks, apply = computed_marks(t, settings, values)
-    if apply is not None:
+    suggestion = computed_suggestion(t, settings, values)
+    if suggestion is not None:
         note, button = st.columns([3, 1], vertical_alignment="center")
-        note.caption(t("tiers.computed_suggests", marks=" · ".join(m[2] for m in marks)))
-        button.button(
-            t("tiers.computed_apply"),
-            on_click=apply_computed,
-            args=(apply,),
-            icon=":material/auto_fix_high:",
-            help=t("tiers.computed_help"),
-        )
+        note.caption(suggestion.text)
+        if suggestion.cutoffs is not None:
+            button.button(
+                t("tiers.computed_apply"),
+                on_click=apply_computed,
+                args=(suggestion.cutoffs,),
+                icon=":material/auto_fix_high:",
+                help=t("tiers.computed_help"),
+            )
     _cards(t, summary, has_profit)
     left, right = st.columns([1, 1.25], gap="large")
     left.plotly_chart(tier_share_figure(summary, t=t, has_profit=has_profit), key="tiers.shares")
@@ -147,7 +148,7 @@ def _tiers(view: View, t: Translator, has_profit: bool) -> None:
             pareto_curve(values, keep=tier_boundaries(tiering.tiers)),
             t=t,
             basis=settings.basis,
-            marks=marks,
+            marks=suggestion.marks if suggestion else (),
             tier_of_rank=tiering.tiers,
             tier_names=names,
         ),

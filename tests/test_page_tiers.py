@@ -90,6 +90,11 @@ class TestComputed:
         n = len(_sample_values())
         assert _tier_cards(at, ["A", "B", "C"]) == [a, ab - a, n - ab]
         assert at.number_input(key="tiers.count").disabled
+        negative = sum(1 for v, _ in _sample_values() if v < 0)
+        assert negative > 0
+        note = f"{negative} customers with a negative value are left out of the curve"
+        assert any(note in c.value for c in at.caption)
+        assert not [b for b in at.button if b.label == "Use these limits"]  # in force
 
     def test_suggestion_is_applied_with_one_click(self):
         at = _tiers_page()

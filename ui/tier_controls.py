@@ -8,7 +8,7 @@ until moved.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import streamlit as st
@@ -28,7 +28,7 @@ from kadash.tiers import (
 from ui import state
 from ui.widgets import basis_picker, show_error
 
-__all__ = ["apply_computed", "computed_marks", "tier_controls"]
+__all__ = ["Suggestion", "apply_computed", "computed_suggestion", "tier_controls"]
 
 _SLIDER = "tiers.cutoff.{}"
 _THRESHOLD = "tiers.threshold.{}"
@@ -226,25 +226,39 @@ def tier_controls(
     _names(t, settings, names)
 
 
-def computed_marks(
+@dataclass(frozen=True)
+class Suggestion:
+    """The computed ABC limits for the data in view: marks for the Pareto chart, a sentence,
+    and the cut-offs that apply them (``None`` when they cannot be applied as cumulative
+    cut-offs, are in force already, or the computed scheme is in use)."""
+
+    marks: list[tuple[float, float, str]]
+    text: str
+    cutoffs: tuple[float, float] | None
+
+
+def computed_suggestion(
     t: Translator, settings: Settings, ranked_values: np.ndarray
-) -> tuple[list[tuple[float, float, str]], tuple[float, float] | None]:
-    """The computed ABC limits as Pareto-chart marks, and the cut-offs that apply them (None
-    when they cannot be applied as cumulative cut-offs, or already are)."""
-    if settings.rule in ("absolute", "count"):
-        return [], None
+) -> Suggestion | None:
+    """The computed ABC limits to show beside the user's bounds (not under absolute amounts or
+    shares of customers, whose axes they are not on)."""
+    if settings.rule in ("absolute", "count") or not len(ranked_values):
+        return None
     limits = computed_abc(ranked_values)
+    if not limits.defined:
+        return None
     n = len(ranked_values)
-    if not limits.defined or not n:
-        return [], None
-    marks = []
-    for key, k, share in (
-        ("tiers.computed_ab", limits.a_count, limits.a_share),
-        ("tiers.computed_bc", limits.a_count + limits.b_count, limits.ab_share),
-    ):
-        marks.append((k / n, float(share), t(key, k=t.number(k), share=t.percent(float(share)))))
+    marks = [
+        (k / n, float(share), t(key, k=t.number(k), share=t.percent(float(share))))
+        for key, k, share in (
+            ("tiers.computed_ab", limits.a_count, limits.a_share),
+            ("tiers.computed_bc", limits.a_count + limits.b_count, limits.ab_share),
+        )
+    ]
+    text = t("tiers.computed_suggests", marks=" · ".join(m[2] for m in marks))
+    if limits.negatives:  # left out of the curve and placed in C: say so
+        text += " " + t("tiers.computed_negatives", n=t.number(limits.negatives))
     found = limits_as_cutoffs(ranked_values, limits)
     cutoffs = None if found is None else (float(found[0]), float(found[1]))
-    if cutoffs is not None and settings.rule == "cumulative" and settings.cutoffs == cutoffs:
-        cutoffs = None
-    return marks, cutoffs
+    in_force = settings.rule == "cumulative" and settings.cutoffs == cutoffs
+    return Suggestion(marks, text, None if settings.rule == "computed" or in_force else cutoffs)
