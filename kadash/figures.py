@@ -13,9 +13,19 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from kadash.exact import MONEY_SCALE
 from kadash.i18n import Translator, escape_html
+from kadash.profitability import ProfitSummary, QuadrantSplits
 
-__all__ = ["TIER_COLORS", "pareto_figure", "tier_color", "tier_share_figure"]
+__all__ = [
+    "QUADRANT_COLORS",
+    "TIER_COLORS",
+    "pareto_figure",
+    "quadrant_figure",
+    "tier_color",
+    "tier_share_figure",
+    "whale_figure",
+]
 
 #: Tier colours, top tier first; the last tier of any scheme is drawn in grey.
 TIER_COLORS: tuple[str, ...] = ("#0b3c6e", "#1f77b4", "#5aa9e6", "#9ccbf0", "#c9e2f7")
@@ -228,3 +238,291 @@ def tier_share_figure(summary: pd.DataFrame, *, t: Translator, has_profit: bool)
     )
     fig.update_yaxes(title=None, type="category", autorange="reversed")
     return fig
+
+
+# -- profitability --------------------------------------------------------------------------
+_LOSS = "#c62828"
+_LOSS_FILL = "rgba(198,40,40,0.08)"
+#: Quadrant colours (ids of :data:`kadash.profitability.QUADRANTS`); loss-makers are drawn red
+#: over them.
+QUADRANT_COLORS: dict[str, str] = {
+    "large_profitable": "#0b3c6e",
+    "large_thin": "#e07b39",
+    "small_profitable": "#5aa9e6",
+    "small_thin": "#8a96a3",
+}
+
+
+def _who(label: object, customer_id: object) -> str:
+    """A customer for a hover label: name and id (escaped: both come from the file)."""
+    label, customer_id = str(label), str(customer_id)
+    return escape_html(label if label == customer_id else f"{label} ({customer_id})")
+
+
+def whale_figure(curve: pd.DataFrame, summary: ProfitSummary, *, t: Translator) -> go.Figure:
+    """The whale curve: cumulative gross profit over customers, most profitable first.
+
+    Shares of the net total when it is positive (the curve rises above 100 % and falls back
+    through the loss-makers to 100 %), amounts otherwise.
+
+    Parameters
+    ----------
+    curve
+        Points from :func:`kadash.profitability.whale_curve`.
+    summary
+        :func:`kadash.profitability.profit_summary` of the same customers.
+    t
+        Translator.
+    """
+    as_share = summary.net_total > 0
+    y = curve["share"] if as_share else curve["cum_profit"] / MONEY_SCALE
+    end = 1.0 if as_share else summary.net_total / MONEY_SCALE
+    peak_y = summary.peak_share if as_share else summary.peak / MONEY_SCALE
+    together = [
+        t.percent(s) if as_share else t.money_short(c)
+        for s, c in zip(curve["share"], curve["cum_profit"], strict=True)
+    ]
+    who = [
+        "–",
+        *(_who(n, i) for n, i in zip(curve["label"][1:], curve["customer_id"][1:], strict=True)),
+    ]
+    custom = np.column_stack([curve["rank"], who, [t.money(p) for p in curve["profit"]], together])
+    net = t.money_short(summary.net_total)
+    hover = t("whale.hover" if as_share else "whale.hover_amount", net=net) + "<extra></extra>"
+    fig = go.Figure()
+    n, m = summary.customers, summary.loss_makers
+    # Up to the last customer who does not lose money in green; the fall back through the
+    # loss-makers in red (the segments share the point where they meet).
+    ranks = curve["rank"].to_numpy()
+    parts = [(ranks <= n - m, "whale.curve", "#2a7a4b", "rgba(42,122,75,0.12)")]
+    if m:
+        parts.append((ranks >= n - m, "whale.curve_loss", _LOSS, _LOSS_FILL))
+    for pick, key, color, fill in parts:
+        fig.add_trace(
+            go.Scatter(
+                x=curve["x"][pick],
+                y=y[pick],
+                customdata=custom[pick],
+                mode="lines",
+                line=dict(color=color, width=3),
+                fill="tozeroy",
+                fillcolor=fill,
+                name=t(key),
+                hovertemplate=hover,
+            )
+        )
+    fig.add_hline(y=end, line=dict(color="#8a96a3", dash="dot", width=1.5))
+    fig.add_annotation(
+        x=0.02,
+        y=end,
+        xanchor="left",
+        yanchor="bottom",
+        showarrow=False,
+        text=t("whale.net_line" if as_share else "whale.net_line_amount", net=net),
+        font=dict(size=13, color="#5b6773"),
+    )
+    # Labels go at fixed heights between the lowest and highest point of the curve.
+    top, low = max(peak_y or 0.0, end, 0.0), min(end, 0.0)
+    span = top - low
+    if summary.peak_rank:
+        peak = t.percent(peak_y) if as_share else t.money_short(summary.peak)
+        label = t.plural("whale.mark_peak", summary.peak_rank, k=t.number(summary.peak_rank),
+                         peak=peak)  # fmt: skip
+        # A dot and a drop line only: a guide to the y axis would run along the 100 % line.
+        x = summary.peak_rank / n
+        fig.add_trace(go.Scatter(x=[x], y=[peak_y], mode="markers", hoverinfo="skip",
+                                 marker=dict(color=_INK, size=9), showlegend=False))  # fmt: skip
+        fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=peak_y,
+                      line=dict(color=_INK, dash="dash", width=1))  # fmt: skip
+        fig.add_annotation(x=x, y=peak_y, text=label, showarrow=True, arrowhead=0,
+                           arrowcolor=_INK, axref="x", ayref="y", ax=min(max(x * 0.55, 0.3), 0.45),
+                           ay=low + 0.55 * span, bgcolor="rgba(255,255,255,0.9)", bordercolor=_INK,
+                           borderwidth=1, font=dict(size=14), align="left")  # fmt: skip
+    if m:
+        given = t.percent(summary.loss_share) if as_share else t.money_short(-summary.loss_total)
+        fig.add_annotation(
+            x=1,
+            y=end,
+            text=t.plural("whale.mark_loss", m, m=t.number(m), loss=given),
+            showarrow=True,
+            arrowhead=0,
+            arrowcolor=_LOSS,
+            axref="x",
+            ayref="y",
+            ax=0.8,
+            ay=0.35 * end if as_share else low + 0.4 * span,
+            bgcolor="rgba(255,255,255,0.9)",
+            bordercolor=_LOSS,
+            borderwidth=1,
+            font=dict(size=14, color=_LOSS),
+            align="left",
+        )
+    ticks = [0, 0.2, 0.4, 0.6, 0.8, 1]
+    fig.update_xaxes(title=t("whale.x"), tickformat=".0%", range=[0, 1.03], tickvals=ticks)
+    if as_share:
+        fig.update_yaxes(title=t("whale.y"), tickformat=".0%", range=[0, top * 1.1 or 1])
+    else:
+        fig.update_yaxes(title=t("whale.y_amount"), tickformat="~s")
+    # A legend, as the Pareto curve drawn beside it has: the two plots then line up.
+    fig.update_layout(showlegend=True)
+    return _layout(fig, title=t("whale.title"), height=500)
+
+
+def _thin_customers(frame: pd.DataFrame, max_points: int) -> pd.DataFrame:
+    """At most ``max_points`` customers to draw: the costliest loss-makers and the largest by
+    revenue (a quarter of the points each, at most), then an even spread of the rest by
+    revenue."""
+    if len(frame) <= max_points:
+        return frame
+    by_revenue = frame.sort_values("revenue", ascending=False, kind="stable")
+    losing = frame[frame["profit"] < 0].nsmallest(max_points // 4, "profit").index
+    chosen = losing.union(by_revenue.index[: max_points // 4])
+    rest = by_revenue.index.difference(chosen, sort=False)
+    room = max_points - len(chosen)
+    spread = rest[np.linspace(0, len(rest) - 1, room, dtype=np.int64)] if room > 0 else rest[:0]
+    return frame.loc[chosen.union(spread)]
+
+
+def quadrant_figure(
+    assigned: pd.DataFrame,
+    splits: QuadrantSplits,
+    *,
+    t: Translator,
+    max_points: int = 4000,
+) -> go.Figure:
+    """Revenue × gross margin per customer, split in four quadrants; loss-makers in red.
+
+    Customers with revenue ≤ 0 have no margin and are not drawn (a note says how many);
+    margins beyond ±100 % are drawn at the edge as triangles (the hover shows the true value).
+    Revenue is on a log axis when it spans two orders of magnitude or more.
+
+    Parameters
+    ----------
+    assigned
+        Output of :func:`kadash.profitability.assign_quadrants`.
+    splits
+        The splits it was assigned with (drawn as lines).
+    max_points
+        At most this many customers are drawn (see :func:`_thin_customers`); a note says so.
+    """
+    drawn = assigned[assigned["revenue"].to_numpy() > 0]
+    shown = _thin_customers(drawn, max_points)
+    revenue = shown["revenue"].to_numpy(dtype=np.float64) / MONEY_SCALE
+    margin = shown["margin"].to_numpy(dtype=np.float64)
+    low, high = (float(revenue.min()), float(revenue.max())) if len(revenue) else (1.0, 1.0)
+    split_x = splits.revenue / MONEY_SCALE
+    log = low > 0 and high / low >= 100 and split_x > 0
+    y = np.clip(margin, -1, 1)
+    symbol = np.where(margin < -1, "triangle-down", np.where(margin > 1, "triangle-up", "circle"))
+    custom = np.column_stack(
+        [
+            [_who(n, i) for n, i in zip(shown["label"], shown["customer_id"], strict=True)],
+            [t.money(v) for v in shown["revenue"]],
+            [t.money(v) for v in shown["profit"]],
+            [t.percent(v) for v in margin],
+        ]
+    )
+    hover = t(
+        "quadrant.hover",
+        revenue=t("col.revenue"),
+        profit=t("col.profit"),
+        margin=t("quadrant.margin"),
+    )
+    fig = go.Figure()
+    losing = shown["profit"].to_numpy() < 0
+    quadrant = shown["quadrant"].to_numpy()
+    counts = assigned["quadrant"].value_counts()
+    for q, color in QUADRANT_COLORS.items():
+        pick = (quadrant == q) & ~losing
+        fig.add_trace(_dots(revenue, y, custom, symbol, pick, t(f"quadrant.{q}"), color, hover))
+    m = int((assigned["profit"].to_numpy() < 0).sum())
+    name = t.plural("quadrant.loss_makers", m, m=t.number(m))
+    fig.add_trace(_dots(revenue, y, custom, symbol, losing, name, _LOSS, hover, size=9))
+    # The split lines as traces, not shapes: shapes and annotations take log10 positions on a
+    # log axis, traces take data values on any axis.
+    x_ends = [low / 2, high * 2] if log else [min(low, 0), high * 1.05]
+    y_ends = [min(float(y.min(initial=0)), 0) - 0.05, max(float(y.max(initial=0)), 0) + 0.05]
+    margin_split = float(splits.margin)
+    for xs, ys in (([split_x] * 2, y_ends), (x_ends, [margin_split] * 2)):
+        line = dict(color=_INK, dash="dash", width=1.5)
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=line, hoverinfo="skip",
+                                 showlegend=False))  # fmt: skip
+    to_x = np.log10 if log else (lambda v: v)
+    fig.add_annotation(
+        x=float(to_x(split_x)),
+        y=1,
+        yref="y domain",
+        yanchor="bottom",
+        xanchor="left",
+        showarrow=False,
+        text=t("quadrant.revenue_line", amount=t.money_short(splits.revenue)),
+        font=dict(size=13),
+        bgcolor="rgba(255,255,255,0.8)",
+    )
+    fig.add_annotation(
+        x=1,
+        xref="x domain",
+        y=margin_split,
+        xanchor="right",
+        yanchor="bottom",
+        showarrow=False,
+        text=t("quadrant.margin_line", margin=t.percent(margin_split)),
+        font=dict(size=13),
+        bgcolor="rgba(255,255,255,0.8)",
+    )
+    corners = {"large_profitable": (1, 1), "large_thin": (1, 0),
+               "small_profitable": (0, 1), "small_thin": (0, 0)}  # fmt: skip
+    for q, (cx, cy) in corners.items():
+        n = int(counts.get(q, 0))
+        fig.add_annotation(
+            x=cx,
+            y=cy,
+            xref="x domain",
+            yref="y domain",
+            xanchor="right" if cx else "left",
+            yanchor="top" if cy else "bottom",
+            showarrow=False,
+            text=f"<b>{t(f'quadrant.{q}')}</b><br>{t.plural('quadrant.count', n, n=t.number(n))}",
+            font=dict(size=13, color=QUADRANT_COLORS[q]),
+            bgcolor="rgba(255,255,255,0.85)",
+            align="right" if cx else "left",
+        )
+    notes = []
+    if len(shown) < len(drawn):
+        notes.append(t("quadrant.thinned", shown=t.number(len(shown)), n=t.number(len(drawn))))
+    if hidden := len(assigned) - len(drawn):
+        notes.append(t.plural("quadrant.not_drawn", hidden, n=t.number(hidden)))
+    _layout(fig, title=t("quadrant.title"), height=600)
+    if notes:  # under the title, clear of the split labels
+        subtitle = dict(text=" · ".join(notes), font=dict(size=13, color="#5b6773"))
+        fig.update_layout(title_subtitle=subtitle, margin=dict(t=110))
+    fig.update_xaxes(
+        title=t("quadrant.x_log" if log else "quadrant.x"),
+        type="log" if log else "linear",
+        tickformat="~s",
+    )
+    fig.update_yaxes(title=t("quadrant.y"), tickformat=".0%", range=y_ends)
+    return fig
+
+
+def _dots(
+    x: np.ndarray,
+    y: np.ndarray,
+    custom: np.ndarray,
+    symbol: np.ndarray,
+    pick: np.ndarray,
+    name: str,
+    color: str,
+    hover: str,
+    size: int = 7,
+) -> go.Scatter:
+    return go.Scatter(
+        x=x[pick],
+        y=y[pick],
+        customdata=custom[pick],
+        mode="markers",
+        marker=dict(color=color, size=size, opacity=0.75, symbol=symbol[pick],
+                    line=dict(width=0.5, color="white")),
+        name=name,
+        hovertemplate=hover + "<extra></extra>",
+    )  # fmt: skip
