@@ -34,6 +34,18 @@ navigation = st.navigation(
             default=True,
         ),
         st.Page("pages/tiers.py", title=t("nav.tiers"), icon=":material/stacks:", url_path="tiers"),
+        st.Page(
+            "pages/profitability.py",
+            title=t("nav.profitability"),
+            icon=":material/monitoring:",
+            url_path="profitability",
+        ),
+        st.Page(
+            "pages/policy.py",
+            title=t("nav.policy"),
+            icon=":material/assignment_ind:",
+            url_path="policy",
+        ),
         st.Page("pages/data.py", title=t("nav.data"), icon=":material/dataset:", url_path="data"),
     ]
 )

@@ -21,7 +21,13 @@ from streamlit.testing.v1 import AppTest
 from kadash.i18n import PSEUDO_CLOSE, PSEUDO_OPEN, escape_markdown
 from tests.conftest import ROOT, SAMPLE
 
-PAGES = ["pages/overview.py", "pages/tiers.py", "pages/data.py"]
+PAGES = [
+    "pages/overview.py",
+    "pages/tiers.py",
+    "pages/profitability.py",
+    "pages/policy.py",
+    "pages/data.py",
+]
 TIMEOUT = 120  # a 2-core CI box runs several of these at once
 
 UPLOAD = b"""\
@@ -121,7 +127,7 @@ def _pct(x: float) -> str:
 def test_every_page_runs_on_the_sample(page):
     at = _ok(_app())
     _ok(at.switch_page(page).run())
-    assert at.title[0].value in {"Overview", "Tiers", "Data"}
+    assert at.title[0].value in {"Overview", "Tiers", "Profitability", "Tier policy", "Data"}
 
 
 @pytest.mark.parametrize("page", PAGES)
