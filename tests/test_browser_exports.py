@@ -5,6 +5,7 @@ how the server and browser are started)."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -78,3 +79,22 @@ def test_settings_file_round_trip(server, page, tmp_path):  # noqa: F811
     sidebar.locator("input[type=file]").last.set_input_files(str(saved))
     expect(_card(page, "Tier 1")).to_have_text(f"{top:,}")
     page.screenshot(path=str(ARTIFACTS / "tiers-from-settings-file.png"), full_page=True)
+
+
+def test_settings_download_follows_a_slider_moved_since(server, page, tmp_path):  # noqa: F811
+    from playwright.sync_api import expect
+
+    # The slider reruns only its fragment, not the sidebar that holds the download button.
+    page.goto(f"{server}/tiers")
+    slider = page.locator(".st-key-tiers-cutoff-0 input[type=range]")
+    slider.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowLeft")
+    expect(slider).to_have_value("75")
+    expect(page).to_have_url(re.compile(r"cutoffs=0\.75"))
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("Save or load settings").click()
+    with page.expect_download() as info:
+        sidebar.get_by_role("button", name="Download settings (JSON)").click()
+    info.value.save_as(tmp_path / "settings.json")
+    assert json.loads((tmp_path / "settings.json").read_text())["cutoffs"] == [0.75, 0.95]

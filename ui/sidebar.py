@@ -255,7 +255,9 @@ def _settings_file(t: Translator) -> None:
     with st.expander(t("settings.title"), icon=":material/tune:"):
         st.download_button(
             t("settings.download"),
-            data=state.get_settings().to_json(),
+            # Built when clicked: fragments (sliders, the policy table) change the settings
+            # without a full rerun, so a value computed now could be stale by then.
+            data=lambda read=state.settings_reader(): read().to_json(),
             file_name="kadash-settings.json",
             mime="application/json",
             on_click="ignore",

@@ -25,6 +25,7 @@ __all__ = [
     "seed",
     "set_settings",
     "set_url_file",
+    "settings_reader",
     "update_settings",
     "url_file",
 ]
@@ -57,6 +58,21 @@ def get_settings() -> Settings:
         if ignored:
             set_settings(settings)  # take the invalid values out of the address bar too
     return st.session_state[_SETTINGS]
+
+
+def settings_reader() -> Callable[[], Settings]:
+    """A function that returns this session's settings *when called*, even from outside a
+    script run (a deferred download is built in the server's request thread, where
+    ``st.session_state`` is not this session's): fragments change the settings without
+    redrawing the sidebar, so a value captured when it was drawn could be stale."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    drawn = get_settings()
+    if ctx is None:
+        return lambda: drawn
+    session = ctx.session_state
+    return lambda: session[_SETTINGS] if _SETTINGS in session else drawn
 
 
 def url_file() -> str | None:
