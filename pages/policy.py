@@ -20,7 +20,13 @@ from ui.policy_widgets import (
     policy_editor,
     tiering_for,
 )
-from ui.widgets import download_csv, require_customers, start_page
+from ui.widgets import (
+    current_view,
+    download_csv,
+    download_workbook,
+    require_customers,
+    start_page,
+)
 
 
 def _on_reset() -> None:
@@ -68,6 +74,7 @@ def _policy(view: View, t: Translator, has_profit: bool) -> None:
         width="stretch",
     )
     _summary(t, view, names, has_profit)
+    download_workbook(t, current_view(), key="policy.workbook")
 
 
 def _on_limit() -> None:

@@ -366,6 +366,12 @@ class View:
         """The whole file read and parsed with the mapping in use."""
         return _loaded(*self._args, self.source.payload)
 
+    def loader(self) -> Callable[[], Loaded]:
+        """:meth:`loaded` for later, with the read options and mapping fixed now: a deferred
+        download is built outside the script run, where this session's state is not at hand."""
+        args, payload = self._args, self.source.payload
+        return lambda: _loaded(*args, payload)
+
     def guessed_mapping(self) -> dict[str, str]:
         return guess_mapping(self.header())
 

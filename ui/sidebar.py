@@ -6,6 +6,7 @@ Filters act on lines before customers are aggregated. Their widgets write the se
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -248,6 +249,10 @@ def _on_settings_file() -> None:
         st.session_state[_SETTINGS_ERROR] = err
 
 
+def _settings_json(read: Callable[[], Settings]) -> Callable[[], str]:
+    return lambda: read().to_json()
+
+
 def _settings_file(t: Translator) -> None:
     """Save the settings as JSON, or load them from a file (a link does the same)."""
     for name in state.ignored_query_params():
@@ -257,7 +262,7 @@ def _settings_file(t: Translator) -> None:
             t("settings.download"),
             # Built when clicked: fragments (sliders, the policy table) change the settings
             # without a full rerun, so a value computed now could be stale by then.
-            data=lambda read=state.settings_reader(): read().to_json(),
+            data=_settings_json(state.settings_reader()),
             file_name="kadash-settings.json",
             mime="application/json",
             on_click="ignore",

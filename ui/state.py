@@ -71,8 +71,12 @@ def settings_reader() -> Callable[[], Settings]:
     drawn = get_settings()
     if ctx is None:
         return lambda: drawn
-    session = ctx.session_state
-    return lambda: session[_SETTINGS] if _SETTINGS in session else drawn
+    session = ctx.session_state  # thread-safe; has no .get
+
+    def read() -> Settings:
+        return session[_SETTINGS] if _SETTINGS in session else drawn  # noqa: SIM401
+
+    return read
 
 
 def url_file() -> str | None:

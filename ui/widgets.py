@@ -173,8 +173,10 @@ def download_workbook(t: Translator, view: View, *, key: str) -> None:
     """The one Excel workbook (customers with tiers, tier summary, policy, settings, rejected
     lines), built only when clicked: the whole path is run again for the view's settings."""
 
-    def build() -> bytes:
-        analysis = analyse(view.loaded(), view.settings, t)
+    load, settings = view.loader(), view.settings
+
+    def build() -> bytes:  # runs when clicked, outside the script run: nothing from st here
+        analysis = analyse(load(), settings, t)
         stamp = datetime.now().astimezone().isoformat(timespec="seconds")
         return tier_workbook(analysis, t=t, generated=stamp, facts={"source": view.source.name})
 
