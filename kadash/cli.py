@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 import unicodedata
@@ -116,11 +117,18 @@ def _settings_from_args(args: argparse.Namespace) -> Settings:
         settings = Settings.from_json(_readable(args.settings).read_bytes())
     thresholds = None
     if args.thresholds:
-        thresholds = tuple(as_number(c) for c in args.thresholds.split(","))
+        parts = args.thresholds.split(",")
+        if any(re.fullmatch(r"\s*0\d\d\s*", p) for p in parts[1:]):  # 1,000,000 or 2,050,000
+            raise KadashError("error.thresholds_separator", value=args.thresholds)
+        thresholds = tuple(as_number(c) for c in parts)
     if args.scheme:
         settings = settings.with_scheme(args.scheme, thresholds)
     elif thresholds is not None:
         settings = replace(settings, thresholds=thresholds)
+    if thresholds is not None and settings.rule != "absolute":
+        raise KadashError("error.thresholds_scheme")
+    if args.cutoffs and settings.rule in ("absolute", "computed"):
+        raise KadashError("error.cutoffs_scheme", scheme=settings.scheme)
     if args.basis:
         settings = replace(settings, basis=args.basis)
     if args.cutoffs:

@@ -124,7 +124,8 @@ class Settings:
         for row in self.policy:
             if row.cadence and row.cadence not in CADENCES:
                 raise KadashError("error.settings_value", name="cadence", value=row.cadence)
-        if not isinstance(self.top_accounts, int) or self.top_accounts < 0:
+        limit = self.top_accounts
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
             raise KadashError("error.settings_value", name="top_accounts", value=self.top_accounts)
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise KadashError("error.date_order", start=self.date_from, end=self.date_to)
@@ -152,8 +153,13 @@ class Settings:
         out = self
         if self.rule == "absolute":
             have = list(self.thresholds)
-            while len(have) < count - 1:  # each new tier below the last: half its threshold
-                have.append(have[-1] / 2 if have and have[-1] > 0 else have[-1] - 1)
+            while len(have) < count - 1:
+                if have[-1] > 0:  # a new tier below the last: half its threshold
+                    have.append(have[-1] / 2)
+                elif len(have) > 1:  # the last is 0: split the gap above it
+                    have.insert(-1, have[-2] / 2)
+                else:  # only 0: a tier above it
+                    have.insert(0, 1.0)
             out = replace(self, thresholds=tuple(have[: count - 1]))
         else:
             cutoffs = spread_cutoffs(self.cutoffs, count)
@@ -271,6 +277,8 @@ class Settings:
             data = json.loads(text)
         except (json.JSONDecodeError, UnicodeDecodeError) as err:
             raise KadashError("error.settings_json", detail=str(err)) from None
+        except RecursionError:  # nested thousands deep: not a settings file
+            raise KadashError("error.settings_json", detail="nested too deeply") from None
         if not isinstance(data, dict):
             raise KadashError("error.settings_json", detail="not a JSON object")
         return cls.from_dict(data)
@@ -284,9 +292,11 @@ class Settings:
             params["basis"] = self.basis
         if self.scheme != default.scheme:
             params["scheme"] = self.scheme
-        if self.rule in ("cumulative", "count") and self.cutoffs != _preset(self.scheme):
+        # Bounds not in use are written too (thresholds kept after leaving the absolute
+        # scheme), so a link reproduces exactly what a settings file does.
+        if self.cutoffs != _preset(self.scheme):
             params["cutoffs"] = ",".join(_fmt(c) for c in self.cutoffs)
-        if self.rule == "absolute":
+        if self.thresholds:
             params["thresholds"] = ",".join(_fmt(c) for c in self.thresholds)
         if self.names:
             params["names"] = list(self.names)
@@ -329,7 +339,7 @@ class Settings:
             nonlocal settings
             try:
                 settings = change(settings).validate()
-            except (KadashError, ValueError, TypeError):
+            except (KadashError, ValueError, TypeError, RecursionError):
                 ignored.append(key)
 
         if (thresholds := first("thresholds")) is not None:

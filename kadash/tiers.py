@@ -35,6 +35,7 @@ from kadash.errors import KadashError
 from kadash.exact import MONEY_SCALE, as_fraction, ceil_fraction_times, ratio
 
 __all__ = [
+    "MAX_AMOUNT",
     "MAX_TIERS",
     "MIN_TIERS",
     "RULES",
@@ -60,6 +61,8 @@ __all__ = [
 SHARE_RULES: tuple[str, ...] = ("cumulative", "count")
 RULES: tuple[str, ...] = (*SHARE_RULES, "absolute", "computed")
 MIN_TIERS, MAX_TIERS = 2, 6
+#: The largest threshold (currency units): its minor units must fit an int64 with room to add.
+MAX_AMOUNT = int(np.iinfo(np.int64).max // 2 // MONEY_SCALE)
 
 
 @dataclass(frozen=True)
@@ -156,13 +159,19 @@ def check_thresholds(thresholds: Sequence[float | str | Fraction]) -> tuple[Frac
     Raises
     ------
     KadashError
-        Unless there are 1 to 5 thresholds, strictly decreasing (the top tier's first).
+        Unless there are 1 to 5 thresholds, each from 0 up to the largest amount kadash can
+        add up exactly, strictly decreasing (the top tier's first).
     """
     fracs = tuple(as_fraction(c) for c in thresholds)
     if not MIN_TIERS - 1 <= len(fracs) <= MAX_TIERS - 1:
         raise KadashError(
             "error.threshold_count", low=MIN_TIERS - 1, high=MAX_TIERS - 1, got=len(fracs)
         )
+    for fraction, raw in zip(fracs, thresholds, strict=True):
+        # Negative customers are always in the last tier, so a threshold below 0 means nothing;
+        # one above the amount limit would not fit in minor units.
+        if not 0 <= fraction <= MAX_AMOUNT:
+            raise KadashError("error.threshold_range", value=raw, limit=MAX_AMOUNT)
     for i in range(1, len(fracs)):
         if not fracs[i - 1] > fracs[i]:
             raise KadashError(
@@ -249,9 +258,19 @@ def tier_customers(
     raise ValueError(f"Unknown tier rule {rule!r}; use one of {', '.join(RULES)}.")
 
 
+def _between(low: float, high: float) -> float:
+    """The shortest decimal strictly between ``low`` and ``high``, near their middle."""
+    middle = (low + high) / 2
+    for digits in range(2, 10):
+        if low < (rounded := round(middle, digits)) < high:
+            return rounded
+    return middle
+
+
 def spread_cutoffs(cutoffs: Sequence[float], count: int) -> tuple[float, ...]:
-    """Cut-offs for ``count`` tiers, kept where they exist: tiers are added below the last
-    cut-off (halfway to 100 %, in whole percents) or removed from the bottom.
+    """Cut-offs for ``count`` tiers, keeping the existing ones: a tier is added below the last
+    cut-off (halfway to 100 %) — or, when the last is 100 %, in the widest gap — and tiers are
+    removed from the bottom.
 
     Raises
     ------
@@ -262,11 +281,11 @@ def spread_cutoffs(cutoffs: Sequence[float], count: int) -> tuple[float, ...]:
         raise KadashError("error.tier_count", low=MIN_TIERS, high=MAX_TIERS, got=count)
     out = [float(c) for c in cutoffs][: count - 1]
     while len(out) < count - 1:
-        last = out[-1] if out else 0.0
-        halfway = round((last + 1.0) / 2, 2)
-        if not last < halfway <= 1.0:  # no room below 100 %: spread evenly instead
-            return tuple(round((i + 1) / count, 2) for i in range(count - 1))
-        out.append(halfway)
+        edges = [0.0, *out, 1.0]
+        gap = len(out)  # the gap below the last cut-off, while there is room in it
+        if edges[-1] - edges[-2] < 0.001:
+            gap = max(range(len(edges) - 1), key=lambda i: (edges[i + 1] - edges[i], i))
+        out.insert(gap, _between(edges[gap], edges[gap + 1]))
     return tuple(out)
 
 

@@ -34,11 +34,15 @@ from ui.profit_widgets import (
 from ui.widgets import download_csv, require_customers, start_page
 
 
-def _curves(t: Translator, customers: pd.DataFrame, summary: ProfitSummary) -> None:
+def _curves(
+    t: Translator, customers: pd.DataFrame, everyone: pd.DataFrame, summary: ProfitSummary
+) -> None:
     left, right = st.columns(2, gap="large")
     left.plotly_chart(whale_figure(whale_curve(customers), summary, t=t), key="profitability.whale")
     left.markdown(whale_reading(t, summary))
-    values = np.sort(customers["revenue"].to_numpy(dtype=np.int64))[::-1]
+    # Revenue is known for every customer, with or without gross profit: the same curve as on
+    # the Overview.
+    values = np.sort(everyone["revenue"].to_numpy(dtype=np.int64))[::-1]
     n, k = len(values), top_count(len(values), DEFAULT_TOP)
     share = top_share(values, DEFAULT_TOP)
     p = t.percent(float(DEFAULT_TOP), 0)
@@ -137,7 +141,7 @@ def render() -> None:
         st.info(t("profitability.none_known"), icon=":material/info:")
         st.stop()
     headline(t, summary)
-    _curves(t, customers, summary)
+    _curves(t, customers, everyone, summary)
     _quadrants(t, customers)
     _loss_makers(t, customers, summary)
 

@@ -233,6 +233,14 @@ class TestFailures:
             (["--scheme", "absolute"], "needs thresholds"),
             (["--scheme", "absolute", "--thresholds", "1,2"], "Thresholds must decrease"),
             (["--scheme", "absolute", "--thresholds", "1,x"], "'x' is not a number"),
+            (["--scheme", "absolute", "--thresholds", "1,000,000"], "without thousands separators"),
+            (
+                ["--scheme", "absolute", "--thresholds", "1e15,1"],
+                "Each threshold must be an amount",
+            ),
+            (["--scheme", "absolute", "--thresholds", "10,-5"], "Each threshold must be an amount"),
+            (["--thresholds", "500,100"], "--thresholds applies to --scheme absolute only"),
+            (["--scheme", "computed", "--cutoffs", "0.7,0.9"], "--cutoffs does not apply"),
         ],
     )
     def test_bad_options_exit_2_with_one_line(self, capsys, fixture_csv, args, message):

@@ -291,10 +291,11 @@ class TestTierCounts:
         [
             ((0.8, 0.95), 4, (0.8, 0.95, 0.97)),
             ((0.8, 0.95), 2, (0.8,)),
-            ((1.0,), 3, (0.33, 0.67)),
+            ((1.0,), 3, (0.5, 1.0)),
+            ((0.3, 0.99), 4, (0.3, 0.99, 0.995)),
             ((0.5,), 3, (0.5, 0.75)),
         ],
-        ids=["add", "remove", "no-room", "halfway"],
+        ids=["add", "remove", "last-at-100", "halfway", "fine"],
     )
     def test_spread_cutoffs(self, cutoffs, count, expected):
         assert spread_cutoffs(cutoffs, count) == expected

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import streamlit as st
 
-from kadash.computed_abc import computed_abc, limits_as_cutoffs
+from kadash.computed_abc import AbcLimits, abc_tiers, computed_abc, limits_as_cutoffs
 from kadash.errors import KadashError
 from kadash.i18n import Translator
 from kadash.settings import Settings
@@ -22,6 +22,7 @@ from kadash.tiers import (
     MIN_TIERS,
     SCHEMES,
     Tiering,
+    assign_tiers,
     enforce_increasing,
     suggest_thresholds,
 )
@@ -64,9 +65,9 @@ def _on_scheme(ranked_values: np.ndarray, tiers: np.ndarray) -> None:
 
 
 def _on_reset() -> None:
-    """Back to the preset's own cut-offs and names."""
+    """Back to the preset's own cut-offs (the user's tier names stay)."""
     settings = state.get_settings()
-    state.set_settings(settings.with_scheme(settings.scheme))
+    state.set_settings(replace(settings.with_scheme(settings.scheme), names=settings.names))
     _forget_widgets()
 
 
@@ -100,8 +101,11 @@ def _on_threshold(count: int) -> None:
     values = tuple(float(st.session_state[k]) for k in _keys(_THRESHOLD, count))
     try:
         state.update_settings(thresholds=values)
-    except KadashError as err:  # not decreasing: say so, keep the tiers as they were
+    except KadashError as err:  # say why, and show the thresholds still in force
         st.session_state["tiers.threshold_error"] = err
+        kept_now = state.get_settings().thresholds
+        for key, kept in zip(_keys(_THRESHOLD, count), kept_now, strict=True):
+            st.session_state[key] = float(kept)
 
 
 def _on_name(count: int) -> None:
@@ -110,9 +114,11 @@ def _on_name(count: int) -> None:
 
 
 def apply_computed(cutoffs: tuple[float, float]) -> None:
-    """Take the computed ABC limits as the cut-offs of the ABC standard."""
+    """Take the computed ABC limits as the cut-offs of the ABC standard (three tiers: the
+    user's own tier names stay)."""
     settings = state.get_settings()
-    state.set_settings(replace(settings.with_scheme("abc"), cutoffs=cutoffs))
+    names = settings.names if settings.tier_count == 3 else ()
+    state.set_settings(replace(settings.with_scheme("abc"), cutoffs=cutoffs, names=names))
     st.session_state["tiers.scheme"] = "abc"
     _forget_widgets()
 
@@ -226,6 +232,14 @@ def tier_controls(
     _names(t, settings, names)
 
 
+def _reproduces(values: np.ndarray, cutoffs: tuple[float, float], limits: AbcLimits) -> bool:
+    """Whether the cut-offs, as the floats the settings hold, give the computed tiers."""
+    if not cutoffs[0] < cutoffs[1]:
+        return False
+    tiers = assign_tiers(values, cutoffs, "cumulative")
+    return bool(np.array_equal(tiers, abc_tiers(limits, len(values))))
+
+
 @dataclass(frozen=True)
 class Suggestion:
     """The computed ABC limits for the data in view: marks for the Pareto chart, a sentence,
@@ -260,5 +274,7 @@ def computed_suggestion(
         text += " " + t("tiers.computed_negatives", n=t.number(limits.negatives))
     found = limits_as_cutoffs(ranked_values, limits)
     cutoffs = None if found is None else (float(found[0]), float(found[1]))
+    if cutoffs is not None and not _reproduces(ranked_values, cutoffs, limits):
+        cutoffs = None  # exact cut-offs that a float cannot tell apart (totals ≥ 10¹² units)
     in_force = settings.rule == "cumulative" and settings.cutoffs == cutoffs
     return Suggestion(marks, text, None if settings.rule == "computed" or in_force else cutoffs)
