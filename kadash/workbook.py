@@ -551,7 +551,7 @@ def _tiers_sheet(analysis: Analysis, t: Translator) -> Sheet:
     summary = analysis.tier_summary
     frame = tiers_table(summary, t=t, exact=True)
     if frame[t("col.cutoff")].isna().all():
-        frame = frame.drop(columns=t("col.cutoff"))  # absolute thresholds (or computed limits not defined)
+        frame = frame.drop(columns=t("col.cutoff"))  # thresholds: no cut-offs
     money = [t("col.revenue"), t("col.profit"), t("col.revenue_per_customer")]
     if "threshold" in summary.columns and summary["threshold"].notna().any():
         at = frame.columns.get_loc(t("col.tier")) + 1
