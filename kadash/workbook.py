@@ -71,6 +71,9 @@ _FACT_LABELS: dict[str, str] = {
     "format": "data.format",
     "sheet": "data.sheet",
     "encoding": "data.encoding",
+    "decimal_mark": "data.choose_decimal",
+    "date_order": "data.choose_date_order",
+    "currency": "workbook.fact.currency",
     "rows_read": "data.rows_read",
     "rows_accepted": "data.rows_accepted",
     "rows_rejected": "data.rows_rejected",
@@ -228,7 +231,12 @@ def _bounds_row(settings: Settings, t: Translator) -> tuple[str, str]:
 
 def _fact_value(t: Translator, key: str, value: object) -> object:
     """A fact as shown: a file format or an encoding in words, anything else as it is."""
-    words = {"format": f"data.format_{value}", "encoding": f"encoding.{value}"}.get(key)
+    words = {
+        "format": f"data.format_{value}",
+        "encoding": f"encoding.{value}",
+        "decimal_mark": f"data.decimal_short.{value}",
+        "date_order": f"data.date_order_short.{value}",
+    }.get(key)
     if isinstance(value, str) and words is not None and t.has(words):
         return t(words)
     return value
@@ -625,6 +633,10 @@ def tier_workbook(
         "format": source.format,
         "sheet": source.sheet,
         "encoding": source.encoding,
+        # How the values were read: what the user answered or what the file showed.
+        "decimal_mark": analysis.parsed.formats.get("decimal_mark"),
+        "date_order": analysis.parsed.formats.get("date_order"),
+        "currency": analysis.parsed.formats.get("currency"),
         "rows_read": analysis.parsed.rows_read,
         "rows_accepted": analysis.parsed.rows_accepted,
         "rows_rejected": len(lines),

@@ -557,3 +557,12 @@ class TestTierWorkbook:
         labels = [r[0] for r in rows]
         assert labels.index("Source file") < labels.index("Lines read")
         assert rows[labels.index("Source file")][1] == "sales.csv"
+
+
+def test_settings_sheet_says_how_the_values_were_read():
+    csv = b'customer,date,amount\nA,01/02/2024,"1.234,50"\nB,03/04/2024,"2.000,00"\n'
+    loaded = load_transactions(csv, date_order="mdy", decimal=",")
+    book = _book(tier_workbook(analyse(loaded, Settings(), T), t=T))
+    facts = {r[0]: r[1] for r in _rows(book["Settings"])[1:]}
+    assert facts["Date order"] == "Month first (12/31)"
+    assert facts["Decimal mark"] == "Comma (1.234,50)"
