@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import numpy as np
 import pandas as pd
 
 from tests.conftest import SAMPLE
@@ -166,3 +167,13 @@ def _tier_of(values: list[tuple[int, str]], cutoffs_pct: list[int]) -> dict[str,
         out[customer] = tier
         before += value
     return out
+
+
+def test_computed_limits_with_an_empty_b_make_one_mark():
+    from kadash.i18n import translator
+    from kadash.settings import Settings
+    from ui.tier_controls import computed_suggestion
+
+    # 800, 150, 50: both limits fall after the first customer (see tests/test_cli.py).
+    found = computed_suggestion(translator("en"), Settings(), np.array([800, 150, 50]))
+    assert [m[2] for m in found.marks] == ["A|B = B|C: 1 customer, 80.0% (B is empty)"]

@@ -262,12 +262,15 @@ def computed_suggestion(
     if not limits.defined:
         return None
     n = len(ranked_values)
+    bounds = [
+        ("tiers.computed_ab", limits.a_count, limits.a_share),
+        ("tiers.computed_bc", limits.a_count + limits.b_count, limits.ab_share),
+    ]
+    if not limits.b_count:  # both limits at one point: one mark, saying B is empty
+        bounds = [("tiers.computed_b_empty", limits.a_count, limits.a_share)]
     marks = [
-        (k / n, float(share), t(key, k=t.number(k), share=t.percent(float(share))))
-        for key, k, share in (
-            ("tiers.computed_ab", limits.a_count, limits.a_share),
-            ("tiers.computed_bc", limits.a_count + limits.b_count, limits.ab_share),
-        )
+        (k / n, float(share), t.plural(key, k, k=t.number(k), share=t.percent(float(share))))
+        for key, k, share in bounds
     ]
     text = t("tiers.computed_suggests", marks=" · ".join(m[2] for m in marks))
     if limits.negatives:  # left out of the curve and placed in C: say so
