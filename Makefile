@@ -38,6 +38,8 @@ bench: $(VENV)/.dev-installed
 	@$(BIN)/python bench/bench_pipeline.py $(BENCH_ARGS)
 	@echo
 	@$(BIN)/python bench/bench_browser.py $(BROWSER_BENCH_ARGS)
+	@echo
+	@$(BIN)/python bench/bench_workbook.py
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
