@@ -133,10 +133,11 @@ class TestSensitivity:
         values = _sample_values()
         a = {pct: _tier_counts(values, [pct, 99])[0] for pct in (75, 80, 85)}
         ab = {pct: sum(_tier_counts(values, [50, pct])[:2]) for pct in (90, 95, 100)}
-        drop = "Customers falling to the lower tier if the upper tier shrinks"
-        rise = "Customers rising to the upper tier if it grows"
+        drop = "Fall a tier"
+        rise = "Rise a tier"
         assert list(table[drop]) == [a[80] - a[75], ab[95] - ab[90]]
         assert list(table[rise]) == [a[85] - a[80], ab[100] - ab[95]]
+        assert list(table["Bound moved to (shrink · grow)"]) == ["75.0% · 85.0%", "90.0% · 100.0%"]
 
 
 class TestWithinGroups:

@@ -48,6 +48,10 @@ def sensitivity_section(
                 for u, lo in zip(table["upper"], table["lower"], strict=True)
             ],
             t("sensitivity.bound"): [_bound_text(t, rule, b) for b in table["bound"]],
+            t("sensitivity.moved"): [
+                f"{_bound_text(t, rule, a)} · {_bound_text(t, rule, b)}"
+                for a, b in zip(table["bound_shrink"], table["bound_grow"], strict=True)
+            ],
             t("sensitivity.drop"): table["drop"],
             t("sensitivity.value_drop"): table["value_drop"] / MONEY_SCALE,
             t("sensitivity.rise"): table["rise"],
