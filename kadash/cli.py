@@ -1,8 +1,11 @@
-"""Command line: ``python -m kadash report PATH [options] [--json]``.
+"""Command line: ``python -m kadash report PATH [options] [--json]`` and
+``python -m kadash rfm PATH [--end DATE] --out summary.csv``.
 
-Options shared by every subcommand (columns, basis, scheme, cut-offs, names, filters) live in
-one parent parser, so later subcommands take them too. Unusable input exits with status 2 and
-one line on stderr saying what to fix; never a traceback.
+Options live in parent parsers (reading the file: columns, encoding, filters; tiering: basis,
+scheme, cut-offs, names), so each subcommand takes the ones it needs. Each subcommand is one
+``_run_<name>(args, t)`` function set as its parser's ``run`` default; :func:`main` dispatches
+to it. Unusable input exits with status 2 and one line on stderr saying what to fix; never a
+traceback.
 """
 
 from __future__ import annotations
@@ -22,12 +25,15 @@ from typing import NoReturn
 from kadash.amounts import DECIMAL_MARKS
 from kadash.columns import FIELDS, guess_mapping
 from kadash.concentration import top_count
+from kadash.customers import filter_transactions
 from kadash.dates import DATE_ORDERS
 from kadash.errors import KadashError
+from kadash.export import to_csv_bytes
 from kadash.i18n import LANGUAGES, Translator, translator
-from kadash.ingest import load_transactions
+from kadash.ingest import Loaded, load_transactions
 from kadash.parse import ParseResult
 from kadash.report import Analysis, analyse, report_dict
+from kadash.rfm import clv_summary
 from kadash.settings import BASES, Settings, as_number
 from kadash.tiers import SCHEMES
 from kadash.workbook import tier_workbook
@@ -57,21 +63,13 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def _common_options() -> argparse.ArgumentParser:
-    parent = argparse.ArgumentParser(add_help=False)
+def _add_column_options(parent: argparse.ArgumentParser) -> None:
     columns = parent.add_argument_group("columns (auto-detected from the header when omitted)")
     for field, (flag, help_text) in _COLUMN_FLAGS.items():
         columns.add_argument(flag, dest=f"col_{field}", metavar="COL", help=help_text)
-    tiers = parent.add_argument_group("tiers")
-    tiers.add_argument("--basis", choices=BASES, help="rank and tier by revenue or gross profit")
-    tiers.add_argument("--scheme", choices=tuple(SCHEMES), help="tier scheme (default abc)")
-    tiers.add_argument("--cutoffs", help="increasing cumulative bounds, e.g. 0.8,0.95")
-    tiers.add_argument(
-        "--thresholds",
-        help="absolute amounts for --scheme absolute, top tier first, e.g. 1000000,100000",
-    )
-    tiers.add_argument("--names", help="tier names, comma-separated, e.g. A,B,C")
-    tiers.add_argument("--settings", type=Path, help="settings JSON file (flags override it)")
+
+
+def _add_data_options(parent: argparse.ArgumentParser) -> None:
     data = parent.add_argument_group("data")
     data.add_argument("--encoding", help="text encoding, e.g. utf-8, big5, gbk (default: detected)")
     data.add_argument(
@@ -88,6 +86,32 @@ def _common_options() -> argparse.ArgumentParser:
     data.add_argument("--until", help="last date to include (YYYY-MM-DD)")
     parent.add_argument("--lang", choices=tuple(LANGUAGES), default="en", help="output language")
     parent.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _input_options() -> argparse.ArgumentParser:
+    """Reading the transactions file as ``report`` does (columns, encoding, filters), plus
+    ``--lang`` and ``--json``: for subcommands that do not tier."""
+    parent = argparse.ArgumentParser(add_help=False)
+    _add_column_options(parent)
+    _add_data_options(parent)
+    return parent
+
+
+def _common_options() -> argparse.ArgumentParser:
+    """:func:`_input_options` plus the tier settings and the workbook export."""
+    parent = argparse.ArgumentParser(add_help=False)
+    _add_column_options(parent)
+    tiers = parent.add_argument_group("tiers")
+    tiers.add_argument("--basis", choices=BASES, help="rank and tier by revenue or gross profit")
+    tiers.add_argument("--scheme", choices=tuple(SCHEMES), help="tier scheme (default abc)")
+    tiers.add_argument("--cutoffs", help="increasing cumulative bounds, e.g. 0.8,0.95")
+    tiers.add_argument(
+        "--thresholds",
+        help="absolute amounts for --scheme absolute, top tier first, e.g. 1000000,100000",
+    )
+    tiers.add_argument("--names", help="tier names, comma-separated, e.g. A,B,C")
+    tiers.add_argument("--settings", type=Path, help="settings JSON file (flags override it)")
+    _add_data_options(parent)
     parent.add_argument(
         "--export",
         type=Path,
@@ -108,6 +132,24 @@ def build_parser() -> argparse.ArgumentParser:
         description="Read a transactions CSV and print concentration and tier figures.",
     )
     report.add_argument("path", type=Path, help="transactions CSV file")
+    report.set_defaults(run=_run_report)
+    rfm = commands.add_parser(
+        "rfm",
+        parents=[_input_options()],
+        help="the CLV-ready (buy till you die) summary of a transactions file, as CSV",
+        description="Write per customer frequency (purchase days - 1), recency (days from the "
+        "first to the last purchase day), T (days from the first purchase day to the end) and "
+        "monetary_value (mean net revenue of the repeat purchase days; 0 for one-time buyers), "
+        "as lifetimes and pymc-marketing take them.",
+    )
+    rfm.add_argument("path", type=Path, help="transactions CSV file")
+    rfm.add_argument(
+        "--end", help="end of the observation period, YYYY-MM-DD (default: the last date)"
+    )
+    rfm.add_argument(
+        "--out", required=True, metavar="OUT.csv", help="CSV file to write; - for stdout"
+    )
+    rfm.set_defaults(run=_run_rfm)
     return parser
 
 
@@ -137,11 +179,16 @@ def _settings_from_args(args: argparse.Namespace) -> Settings:
         settings = replace(settings, names=tuple(n.strip() for n in args.names.split(",")))
     for attr, text in (("date_from", args.since), ("date_to", args.until)):
         if text:
-            try:
-                settings = replace(settings, **{attr: date.fromisoformat(text)})
-            except ValueError:
-                raise KadashError("error.not_a_date", value=text) from None
+            settings = replace(settings, **{attr: _date_arg(text)})
     return settings.validate()
+
+
+def _date_arg(text: str) -> date:
+    """A YYYY-MM-DD flag value as a date."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise KadashError("error.not_a_date", value=text) from None
 
 
 #: What the report needs besides the required fields: order ids, regions… are not read.
@@ -313,31 +360,40 @@ def _no_lines(parsed: ParseResult, t: Translator) -> KadashError:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
-    t = translator(args.lang)
     try:
-        settings = _settings_from_args(args)
-        loaded = load_transactions(
-            _readable(args.path),
-            lambda header: _mapping_from_args(args, header),
-            encoding=args.encoding,
-            delimiter=args.delimiter,
-            sheet=args.sheet,
-            decimal=args.decimal,
-            date_order=args.date_order,
-            progress=_progress_on_terminal(args.path, t),
-            # The workbook lists every attribute of a customer; the report needs only these.
-            fields=None if args.export else REPORT_FIELDS + tuple(settings.filter_map),
-        )
-        analysis = analyse(loaded, settings, t)
-        if analysis.parsed.rows_accepted == 0:
-            raise _no_lines(analysis.parsed, t)
-        if args.export:
-            _write_workbook(args.export, analysis, t)
+        return args.run(args, translator(args.lang))
     except (KadashError, ValueError) as err:
         # A KadashError says what to fix; any other ValueError also gets one line, not a
         # traceback: the input is what went wrong.
         print(f"kadash: error: {err}", file=sys.stderr)
         return 2
+
+
+def _load(args: argparse.Namespace, t: Translator, fields: Sequence[str] | None) -> Loaded:
+    """Read the file named on the command line with the column and format flags."""
+    return load_transactions(
+        _readable(args.path),
+        lambda header: _mapping_from_args(args, header),
+        encoding=args.encoding,
+        delimiter=args.delimiter,
+        sheet=args.sheet,
+        decimal=args.decimal,
+        date_order=args.date_order,
+        progress=_progress_on_terminal(args.path, t),
+        fields=fields,
+    )
+
+
+def _run_report(args: argparse.Namespace, t: Translator) -> int:
+    """``report``: concentration and tiers, as text or JSON (and the workbook)."""
+    settings = _settings_from_args(args)
+    # The workbook lists every attribute of a customer; the report needs only these.
+    loaded = _load(args, t, None if args.export else REPORT_FIELDS + tuple(settings.filter_map))
+    analysis = analyse(loaded, settings, t)
+    if analysis.parsed.rows_accepted == 0:
+        raise _no_lines(analysis.parsed, t)
+    if args.export:
+        _write_workbook(args.export, analysis, t)
     if args.json:
         data = report_dict(analysis) | ({"export": str(args.export)} if args.export else {})
         print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
@@ -345,6 +401,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_summary_text(analysis, args.path.name, t))
         if args.export:
             print(t("cli.exported", path=str(args.export)))
+    return 0
+
+
+def _run_rfm(args: argparse.Namespace, t: Translator) -> int:
+    """``rfm``: the CLV summary as CSV. With ``--out -`` the CSV is all stdout carries; the
+    confirmation line then goes to stderr."""
+    end = _date_arg(args.end) if args.end else None
+    since = _date_arg(args.since) if args.since else None
+    until = _date_arg(args.until) if args.until else None
+    parsed = _load(args, t, ()).parsed  # the required fields are all the summary reads
+    if parsed.rows_accepted == 0:
+        raise _no_lines(parsed, t)
+    lines = filter_transactions(parsed.transactions, date_from=since, date_to=until)
+    summary = clv_summary(lines, end=end)
+    data = to_csv_bytes(summary)
+    to_stdout = args.out == "-"
+    if to_stdout:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        try:
+            Path(args.out).write_bytes(data)
+        except OSError as err:
+            raise KadashError("error.cannot_write", path=args.out, detail=err.strerror) from None
+    n = len(summary)
+    if args.json:
+        message = json.dumps({"customers": n, "out": args.out}, ensure_ascii=False)
+    else:
+        message = t.plural("cli.rfm_wrote", n, n=t.number(n), path=args.out)
+    print(message, file=sys.stderr if to_stdout else sys.stdout)
     return 0
 
 
