@@ -22,7 +22,20 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import NoReturn
 
+import numpy as np
+
 from kadash.amounts import DECIMAL_MARKS
+from kadash.clusters import (
+    DEFAULT_FEATURES,
+    FEATURES,
+    cluster_profiles,
+    compare_with_tiers,
+    customer_features,
+    eligible,
+    fit_clusters,
+    scan_k,
+    suggested_k,
+)
 from kadash.columns import FIELDS, guess_mapping
 from kadash.concentration import top_count
 from kadash.customers import filter_transactions
@@ -150,7 +163,40 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", required=True, metavar="OUT.csv", help="CSV file to write; - for stdout"
     )
     rfm.set_defaults(run=_run_rfm)
+    cluster = commands.add_parser(
+        "cluster",
+        parents=[_input_options()],
+        help="k-means segments of the customers, compared with the ABC tiers",
+        description="Cluster customers with k-means on the chosen features (log1p on the skewed "
+        "ones, standardised) and print the clusters in value order, their mean features, the "
+        "silhouette, the inertia and the adjusted Rand index against the default ABC tiers.",
+    )
+    cluster.add_argument("path", type=Path, help="transactions CSV file")
+    size = cluster.add_mutually_exclusive_group()
+    size.add_argument(
+        "--k", type=_cluster_count, default=4, help="number of clusters, 2 to 10 (default 4)"
+    )
+    size.add_argument(
+        "--auto", action="store_true", help="choose k by the highest silhouette over k = 2..10"
+    )
+    cluster.add_argument(
+        "--features",
+        default=",".join(DEFAULT_FEATURES),
+        help=f"comma-separated, of: {', '.join(FEATURES)} (default %(default)s)",
+    )
+    cluster.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    cluster.set_defaults(run=_run_cluster)
     return parser
+
+
+def _cluster_count(text: str) -> int:
+    try:
+        k = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 2 <= k <= 10:
+        raise argparse.ArgumentTypeError(f"k must be 2 to 10; got {k}")
+    return k
 
 
 def _settings_from_args(args: argparse.Namespace) -> Settings:
@@ -433,6 +479,112 @@ def _run_rfm(args: argparse.Namespace, t: Translator) -> int:
         message = t.plural("cli.rfm_wrote", n, n=t.number(n), path=args.out)
     print(message, file=sys.stderr if to_stdout else sys.stdout)
     return 0
+
+
+def _run_cluster(args: argparse.Namespace, t: Translator) -> int:
+    """``cluster``: k-means segments in value order, against the default ABC tiers."""
+    chosen = tuple(f.strip() for f in args.features.split(",") if f.strip())
+    since = _date_arg(args.since) if args.since else None
+    until = _date_arg(args.until) if args.until else None
+    settings = Settings(date_from=since, date_to=until)  # the default ABC tiers
+    fields = ("profit",) if {"profit", "margin"} & set(chosen) else ()
+    loaded = _load(args, t, fields)
+    analysis = analyse(loaded, settings, t)
+    if analysis.parsed.rows_accepted == 0:
+        raise _no_lines(analysis.parsed, t)
+    features = customer_features(analysis.ranked)
+    scan, k = None, args.k
+    if args.auto:
+        scan = scan_k(features, chosen, seed=args.seed, threads=1)
+        k = suggested_k(scan) or args.k
+    fit = fit_clusters(features, chosen, k, seed=args.seed)
+    if scan is not None:  # the scan scored this k already
+        fit = replace(fit, silhouette=float(scan.loc[scan["k"] == k, "silhouette"].iloc[0]))
+    revenue = analysis.ranked["revenue"].to_numpy()
+    comparison = compare_with_tiers(fit, analysis.tiers, revenue, analysis.settings.tier_count)
+    profiles = cluster_profiles(features, fit, chosen)
+    reasons = eligible(features, chosen)
+    data = {
+        "k": k,
+        "features": list(chosen),
+        "seed": args.seed,
+        "customers": len(features),
+        "clustered": int(fit.kept.sum()),
+        "left_out": {r: int((reasons == r).sum()) for r in ("no_revenue", "missing")},
+        "clusters": [
+            {
+                "cluster": int(row["cluster"]),
+                "customers": int(row["customers"]),
+                "customer_share": float(row["customer_share"]),
+                "revenue_share": float(row["revenue_share"]),
+                "means": {f: float(row[f"{f}_mean"]) for f in chosen},
+            }
+            for _, row in profiles.iterrows()
+        ],
+        "silhouette": None if np.isnan(fit.silhouette) else fit.silhouette,
+        "inertia": fit.inertia,
+        "ari_abc": comparison.ari,
+        "suggested_k": k if args.auto else None,
+        "scan": None
+        if scan is None
+        else [
+            {"k": int(r.k), "inertia": float(r.inertia), "silhouette": _finite(r.silhouette)}
+            for r in scan.itertuples()
+        ],
+    }
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
+    else:
+        print(_cluster_text(data, args.path.name, t))
+    return 0
+
+
+def _finite(value: float) -> float | None:
+    return None if np.isnan(value) else float(value)
+
+
+def _cluster_text(data: dict, source: str, t: Translator) -> str:
+    """The cluster report for a terminal."""
+    left = data["left_out"]
+    lines = [
+        t("cli.cluster_title", source=source),
+        t(
+            "cli.cluster_kept",
+            clustered=t.number(data["clustered"]),
+            customers=t.number(data["customers"]),
+            no_revenue=t.number(left["no_revenue"]),
+            missing=t.number(left["missing"]),
+        ),
+        t(
+            "cli.cluster_fit",
+            k=data["k"],
+            features=", ".join(data["features"]),
+            silhouette=t.number(data["silhouette"], 3),
+            inertia=t.number(data["inertia"], 1),
+            ari=t.number(data["ari_abc"], 3),
+        ),
+    ]
+    if data["scan"] is not None:
+        scores = ", ".join(f"{r['k']}: {t.number(r['silhouette'], 3)}" for r in data["scan"])
+        lines.append(t("cli.cluster_auto", k=data["k"], scores=scores))
+    header = [t("cli.cluster_col"), t("col.customers"), t("col.customer_share")]
+    header += [t("col.revenue_share"), *data["features"]]
+    rows = [header] + [
+        [
+            str(c["cluster"]),
+            t.number(c["customers"]),
+            t.percent(c["customer_share"]),
+            t.percent(c["revenue_share"]),
+            *(t.number(v, 1) for v in c["means"].values()),
+        ]
+        for c in data["clusters"]
+    ]
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(header))]
+    for r in rows:
+        cells = [r[0] + " " * (widths[0] - _width(r[0]))]
+        cells += [" " * (widths[i] - _width(r[i])) + r[i] for i in range(1, len(r))]
+        lines.append("  " + "  ".join(cells))
+    return "\n".join(lines)
 
 
 def _write_workbook(path: Path, analysis: Analysis, t: Translator) -> None:
