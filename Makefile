@@ -40,6 +40,8 @@ bench: $(VENV)/.dev-installed
 	@$(BIN)/python bench/bench_browser.py $(BROWSER_BENCH_ARGS)
 	@echo
 	@$(BIN)/python bench/bench_workbook.py
+	@echo
+	@$(BIN)/python bench/bench_clusters.py
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
