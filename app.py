@@ -46,6 +46,12 @@ navigation = st.navigation(
             icon=":material/assignment_ind:",
             url_path="policy",
         ),
+        st.Page(
+            "pages/clusters.py",
+            title=t("nav.clusters"),
+            icon=":material/scatter_plot:",
+            url_path="clusters",
+        ),
         st.Page("pages/data.py", title=t("nav.data"), icon=":material/dataset:", url_path="data"),
     ]
 )

@@ -195,7 +195,8 @@ class ClusterFit:
 
 
 def _silhouette(scaled: np.ndarray, labels: np.ndarray, seed: int) -> float:
-    if len(np.unique(labels)) < 2 or len(labels) < 3:
+    found = len(np.unique(labels))
+    if not 2 <= found < len(labels):  # undefined for one cluster, or one customer per cluster
         return float("nan")
     sample = min(SILHOUETTE_SAMPLE, len(labels))
     return float(silhouette_score(scaled, labels, sample_size=sample, random_state=seed))

@@ -8,19 +8,30 @@ translator.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+from plotly.subplots import make_subplots
 
 from kadash.exact import MONEY_SCALE
 from kadash.i18n import Translator, escape_html
 from kadash.profitability import ProfitSummary, QuadrantSplits
 
+if TYPE_CHECKING:  # scikit-learn is imported only where clusters are fitted
+    from kadash.clusters import ClusterFit, Comparison
+
 __all__ = [
     "QUADRANT_COLORS",
     "TIER_COLORS",
+    "cluster_color",
+    "cluster_scatter_figure",
+    "crosstab_figure",
+    "elbow_figure",
     "pareto_figure",
+    "pca_figure",
     "quadrant_figure",
     "tier_color",
     "tier_share_figure",
@@ -526,3 +537,375 @@ def _dots(
         name=name,
         hovertemplate=hover + "<extra></extra>",
     )  # fmt: skip
+
+
+# -- clusters -------------------------------------------------------------------------------
+#: Features shown as amounts of money (currency units) and as shares, for hover labels.
+_MONEY_FEATURES = ("monetary", "aov", "profit")
+_SHARE_FEATURES = ("margin",)
+_SUGGESTED = "#e07b39"
+
+
+def cluster_color(index: int, count: int) -> str:
+    """Colour of cluster ``index`` (0 = most valuable) of ``count``: the tier colours while
+    they last, then an even ramp from the darkest to the lightest tier blue; the last cluster
+    is grey, as the last tier is."""
+    if count <= len(TIER_COLORS) + 1:
+        return tier_color(index, count)
+    if index == count - 1:
+        return _LAST_TIER
+    scale = [[0.0, TIER_COLORS[0]], [1.0, TIER_COLORS[-1]]]
+    return sample_colorscale(scale, [index / (count - 2)])[0]
+
+
+def _feature_text(t: Translator, feature: str, values: np.ndarray) -> list[str]:
+    if feature in _SHARE_FEATURES:
+        return [t.percent(float(v)) for v in values]
+    decimals = 0 if feature in _MONEY_FEATURES or np.all(values == np.round(values)) else 1
+    return [t.number(float(v), decimals) for v in values]
+
+
+def _thin_clusters(labels: np.ndarray, value: np.ndarray, max_points: int) -> np.ndarray:
+    """Positions of at most ``max_points`` points to draw, the same on every call: each cluster
+    keeps a floor of points (all of a small one), the rest of the room is shared in proportion
+    to size, and each cluster's points are an even spread of its members by ``value``."""
+    n = len(labels)
+    if n <= max_points:
+        return np.arange(n)
+    k = int(labels.max()) + 1
+    sizes = np.bincount(labels, minlength=k)
+    quota = np.minimum(sizes, max_points // (4 * k))
+    rest = sizes - quota
+    quota += (rest * (max_points - quota.sum())) // max(rest.sum(), 1)
+    picked = []
+    for c in range(k):
+        members = np.flatnonzero(labels == c)
+        members = members[np.argsort(value[members], kind="stable")]
+        if quota[c]:
+            picked.append(members[np.linspace(0, len(members) - 1, quota[c]).astype(np.int64)])
+    return np.sort(np.concatenate(picked)) if picked else np.arange(0)
+
+
+def _customer_texts(
+    index: pd.Index, features: pd.DataFrame, customers: pd.DataFrame | None
+) -> np.ndarray:
+    """``name (id)`` per row of ``index`` (escaped: both come from the file)."""
+    ids = features.loc[index, "customer_id"].to_numpy()
+    if customers is None or "label" not in customers.columns:
+        return np.array([escape_html(str(i)) for i in ids], dtype=object)
+    names = customers.loc[index, "label"].to_numpy()
+    return np.array([_who(n, i) for n, i in zip(names, ids, strict=True)], dtype=object)
+
+
+def _cluster_points(
+    fig: go.Figure,
+    x: np.ndarray,
+    y: np.ndarray,
+    labels: np.ndarray,
+    custom: np.ndarray,
+    names: Sequence[str],
+    hover: str,
+) -> None:
+    """One trace per cluster, the least valuable drawn first so the few valuable customers lie
+    on top; the legend still reads from cluster 1."""
+    k = len(names)
+    for c in reversed(range(k)):
+        pick = labels == c
+        fig.add_trace(
+            go.Scatter(
+                x=x[pick],
+                y=y[pick],
+                customdata=custom[pick],
+                mode="markers",
+                marker=dict(
+                    color=cluster_color(c, k),
+                    size=7,
+                    opacity=0.8,
+                    line=dict(width=0.5, color="rgba(27,39,51,0.35)"),
+                ),
+                name=escape_html(names[c]),
+                legendrank=c + 1,
+                hovertemplate=hover + "<extra>%{fullData.name}</extra>",
+            )
+        )
+
+
+def cluster_scatter_figure(
+    features: pd.DataFrame,
+    fit: ClusterFit,
+    names: Sequence[str],
+    *,
+    t: Translator,
+    x: str = "frequency",
+    y: str = "monetary",
+    customers: pd.DataFrame | None = None,
+    max_points: int = 5000,
+) -> go.Figure:
+    """Two features of the clustered customers against each other, coloured by cluster.
+
+    Parameters
+    ----------
+    features
+        :func:`kadash.clusters.customer_features` (original units) the fit was made on.
+    fit
+        The clustering (:func:`kadash.clusters.fit_clusters`).
+    names
+        Display name of each cluster, cluster 1 first.
+    x, y
+        Feature columns for the axes; an axis is logarithmic when every value drawn on it is
+        above 0 (customers' values are skewed), linear otherwise.
+    customers
+        The customer table on the same index (``label`` names the customer in the hover).
+    max_points
+        At most about this many customers are drawn (:func:`_thin_clusters`); a note says so.
+    """
+    kept = features.loc[fit.kept]
+    pick = _thin_clusters(fit.labels, kept["monetary"].to_numpy(), max_points)
+    shown = kept.iloc[pick]
+    xs, ys = shown[x].to_numpy(dtype=np.float64), shown[y].to_numpy(dtype=np.float64)
+    custom = np.column_stack(
+        [
+            _customer_texts(shown.index, features, customers),
+            _feature_text(t, x, xs),
+            _feature_text(t, y, ys),
+        ]
+    )
+    x_title, y_title = t(f"clusters.feature.{x}"), t(f"clusters.feature.{y}")
+    hover = t("clusters.hover_point", x=x_title, y=y_title)
+    fig = go.Figure()
+    _cluster_points(fig, xs, ys, fit.labels[pick], custom, names, hover)
+    short = {axis: t(f"clusters.short.{f}") for axis, f in (("x", x), ("y", y))}
+    _layout(fig, title=t("clusters.scatter_title", **short), height=560)
+    if len(shown) < len(kept):
+        note = t("clusters.thinned", shown=t.number(len(shown)), n=t.number(len(kept)))
+        fig.update_layout(
+            title_subtitle=dict(text=note, font=dict(size=13, color="#5b6773")),
+            margin=dict(t=100),
+        )
+    for axis, values, title, update in (
+        ("x", xs, x_title, fig.update_xaxes),
+        ("y", ys, y_title, fig.update_yaxes),
+    ):
+        log = len(values) > 0 and bool(np.all(values > 0))
+        share = (x if axis == "x" else y) in _SHARE_FEATURES
+        update(
+            title=t("clusters.log_axis", axis=title) if log else title,
+            type="log" if log else "linear",
+            tickformat=".0%" if share else "~s",
+        )
+    return fig
+
+
+def pca_figure(
+    projection: pd.DataFrame,
+    fit: ClusterFit,
+    names: Sequence[str],
+    *,
+    t: Translator,
+    features: pd.DataFrame | None = None,
+    customers: pd.DataFrame | None = None,
+    max_points: int = 5000,
+) -> go.Figure:
+    """The clustered customers on the first two principal components of all chosen features
+    (scaled as the model saw them), coloured by cluster.
+
+    Parameters
+    ----------
+    projection
+        :func:`kadash.clusters.pca_projection` of the fit (its ``attrs["explained"]`` names
+        the axes).
+    features, customers
+        The feature and customer tables the fit was made on, to name the customer in the
+        hover (``customer_id`` and ``label``); without them the hover shows the point only.
+    """
+    value = (
+        features.loc[projection.index, "monetary"].to_numpy()
+        if features is not None
+        else np.zeros(len(projection))
+    )
+    pick = _thin_clusters(fit.labels, value, max_points)
+    shown = projection.iloc[pick]
+    who = (
+        _customer_texts(shown.index, features, customers)
+        if features is not None
+        else np.full(len(shown), "", dtype=object)
+    )
+    custom = np.column_stack([who])
+    fig = go.Figure()
+    hover = "<b>%{customdata[0]}</b>"  # the customer; the cluster is named beside it
+    xs, ys = shown["pc1"].to_numpy(), shown["pc2"].to_numpy()
+    _cluster_points(fig, xs, ys, fit.labels[pick], custom, names, hover)
+    _layout(fig, title=t("clusters.pca_title"), height=560)
+    explained = [*projection.attrs.get("explained", []), None, None]
+    if len(shown) < len(projection):
+        note = t("clusters.thinned", shown=t.number(len(shown)), n=t.number(len(projection)))
+        fig.update_layout(
+            title_subtitle=dict(text=note, font=dict(size=13, color="#5b6773")),
+            margin=dict(t=100),
+        )
+    fig.update_xaxes(title=t("clusters.pca_axis", n=1, share=t.percent(explained[0], 0)))
+    fig.update_yaxes(title=t("clusters.pca_axis", n=2, share=t.percent(explained[1], 0)))
+    return fig
+
+
+def elbow_figure(
+    scan: pd.DataFrame, suggested: int | None, *, t: Translator, current: int | None = None
+) -> go.Figure:
+    """Choosing k: the elbow curve (inertia) beside the silhouette score for each k, the
+    suggested k (highest silhouette) marked, and the k in use drawn as a dotted line.
+
+    Parameters
+    ----------
+    scan
+        :func:`kadash.clusters.scan_k` (``k``, ``inertia``, ``silhouette``).
+    suggested
+        :func:`kadash.clusters.suggested_k` (``None``: no mark).
+    current
+        The k shown on the page.
+    """
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        subplot_titles=[t("clusters.elbow_inertia"), t("clusters.elbow_silhouette")],
+        horizontal_spacing=0.1,
+    )
+    ks = scan["k"].to_numpy()
+    hover = {
+        col: t("clusters.hover_k", measure=t(f"clusters.{measure}"), format=fmt) + "<extra></extra>"
+        for col, measure, fmt in ((1, "inertia", ",.0f"), (2, "silhouette", ".3f"))
+    }
+    for col, column in ((1, "inertia"), (2, "silhouette")):
+        fig.add_trace(
+            go.Scatter(
+                x=ks,
+                y=scan[column],
+                mode="lines+markers",
+                line=dict(color=TIER_COLORS[1], width=3),
+                marker=dict(size=8, color=TIER_COLORS[1]),
+                name=t(f"clusters.elbow_{column}"),
+                hovertemplate=hover[col],
+                showlegend=False,
+            ),
+            row=1,
+            col=col,
+        )
+    if current is not None and current in set(ks.tolist()):
+        line = dict(color=_INK, dash="dot", width=1.5)
+        for col in (1, 2):
+            fig.add_vline(x=current, line=line, row=1, col=col)
+        # A legend entry for the line (vlines have none).
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="lines",
+                line=line,
+                name=t("clusters.current_mark", k=current),
+                hoverinfo="skip",
+            ),
+            row=1,
+            col=2,
+        )
+    if suggested is not None and suggested in set(ks.tolist()):
+        best = scan.loc[scan["k"] == suggested]
+        for col, column in ((1, "inertia"), (2, "silhouette")):
+            fig.add_trace(
+                go.Scatter(
+                    x=best["k"],
+                    y=best[column],
+                    mode="markers",
+                    marker=dict(size=15, color=_SUGGESTED, line=dict(width=2, color="white")),
+                    name=t("clusters.suggested_mark", k=suggested),
+                    hovertemplate=hover[col],
+                    showlegend=col == 2,
+                ),
+                row=1,
+                col=col,
+            )
+    _layout(fig, title=t("clusters.elbow_title"), height=400)
+    # Below the axis titles (the layout's default sits on them in a plot this low).
+    fig.update_layout(showlegend=True, legend=dict(y=-0.3))
+    fig.update_annotations(font=dict(size=14, color="#5b6773"))  # the panel titles
+    fig.update_xaxes(title=t("clusters.k_axis"), tickmode="linear", dtick=1)
+    fig.update_yaxes(tickformat="~s", row=1, col=1)
+    fig.update_yaxes(tickformat=".2f", row=1, col=2)
+    return fig
+
+
+def crosstab_figure(
+    comparison: Comparison,
+    tier_names: Sequence[str],
+    cluster_names: Sequence[str],
+    *,
+    t: Translator,
+) -> go.Figure:
+    """Rule tiers (rows, top tier first) × clusters (columns, most valuable first): the number
+    of customers written in each cell; where there are as many clusters as tiers, the cells
+    where tier and cluster agree are outlined.
+
+    Parameters
+    ----------
+    comparison
+        :func:`kadash.clusters.compare_with_tiers`.
+    tier_names, cluster_names
+        Display names (escaped here: tier names can come from a link).
+    """
+    table = comparison.crosstab.to_numpy()
+    rows = np.maximum(table.sum(axis=1, keepdims=True), 1)
+    cells = [
+        [
+            t.plural(
+                "clusters.crosstab_cell",
+                int(n),
+                tier=escape_html(tier),
+                cluster=escape_html(cluster),
+                n=t.number(int(n)),
+                share=t.percent(float(n / total)),
+            )
+            for cluster, n in zip(cluster_names, row, strict=True)
+        ]
+        for tier, row, total in zip(tier_names, table, rows[:, 0], strict=True)
+    ]
+    # Numbered axes with the names as tick labels: two tiers may share a name.
+    ys, xs = np.arange(len(tier_names)), np.arange(len(cluster_names))
+    fig = go.Figure(
+        go.Heatmap(
+            z=table,
+            x=xs,
+            y=ys,
+            text=[[t.number(int(v)) for v in row] for row in table],
+            texttemplate="%{text}",
+            textfont=dict(size=15),
+            customdata=cells,
+            colorscale=[[0.0, "#f4f7fa"], [0.35, TIER_COLORS[3]], [1.0, TIER_COLORS[0]]],
+            showscale=False,
+            xgap=2,
+            ygap=2,
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+    )
+    if len(tier_names) == len(cluster_names):
+        for i in range(len(tier_names)):
+            fig.add_shape(
+                type="rect",
+                x0=i - 0.5,
+                x1=i + 0.5,
+                y0=i - 0.5,
+                y1=i + 0.5,
+                line=dict(color=_SUGGESTED, width=3),
+            )
+    _layout(fig, title=t("clusters.crosstab_title"), height=160 + 60 * len(tier_names))
+    fig.update_xaxes(
+        title=t("clusters.crosstab_x"),
+        tickvals=xs,
+        ticktext=[escape_html(n) for n in cluster_names],
+        showgrid=False,
+    )
+    fig.update_yaxes(
+        title=t("clusters.crosstab_y"),
+        tickvals=ys,
+        ticktext=[escape_html(n) for n in tier_names],
+        autorange="reversed",
+        showgrid=False,
+    )
+    return fig

@@ -172,3 +172,10 @@ class TestChoosingK:
         )
         assert suggested_k(scan) == 3
         assert suggested_k(scan.assign(silhouette=np.nan)) is None
+
+
+def test_silhouette_is_undefined_with_one_customer_per_cluster():
+    f = customer_features(_customers([(1, 1_000.0, 5, 5), (1, 50.0, 2, 90), (1, 5.0, 1, 600)]))
+    scan = scan_k(f, DEFAULT_FEATURES, range(2, 4))
+    assert list(scan["k"]) == [2, 3]
+    assert not np.isnan(scan["silhouette"][0]) and np.isnan(scan["silhouette"][1])

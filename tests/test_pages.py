@@ -26,6 +26,7 @@ PAGES = [
     "pages/tiers.py",
     "pages/profitability.py",
     "pages/policy.py",
+    "pages/clusters.py",
     "pages/data.py",
 ]
 TIMEOUT = 120  # a 2-core CI box runs several of these at once
@@ -127,7 +128,8 @@ def _pct(x: float) -> str:
 def test_every_page_runs_on_the_sample(page):
     at = _ok(_app())
     _ok(at.switch_page(page).run())
-    assert at.title[0].value in {"Overview", "Tiers", "Profitability", "Tier policy", "Data"}
+    titles = {"Overview", "Tiers", "Profitability", "Tier policy", "Clusters", "Data"}
+    assert at.title[0].value in titles
 
 
 @pytest.mark.parametrize("page", PAGES)

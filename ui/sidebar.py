@@ -66,9 +66,10 @@ def _on_dates(low: date, high: date) -> None:
 
 
 def _on_filter(field: str) -> None:
-    state.set_settings(
-        state.get_settings().with_filter(field, st.session_state[f"filters.{field}"])
-    )
+    key = f"filters.{field}"
+    if key not in st.session_state:  # a stale callback: a new file's rerun dropped the widget
+        return
+    state.set_settings(state.get_settings().with_filter(field, st.session_state[key]))
 
 
 def _fit_settings(t: Translator, summary: ParseSummary) -> None:
