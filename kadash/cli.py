@@ -492,11 +492,17 @@ def _run_cluster(args: argparse.Namespace, t: Translator) -> int:
     analysis = analyse(loaded, settings, t)
     if analysis.parsed.rows_accepted == 0:
         raise _no_lines(analysis.parsed, t)
+    if {"profit", "margin"} & set(chosen) and not analysis.parsed.has_profit:
+        raise KadashError("error.no_profit_column")
     features = customer_features(analysis.ranked)
     scan, k = None, args.k
     if args.auto:
         scan = scan_k(features, chosen, seed=args.seed, threads=1)
-        k = suggested_k(scan) or args.k
+        found = suggested_k(scan)
+        if found is None:
+            kept = int((eligible(features, chosen) == "").sum())
+            raise KadashError("error.cluster_auto_none", n=kept)
+        k = found
     fit = fit_clusters(features, chosen, k, seed=args.seed)
     if scan is not None:  # the scan scored this k already
         fit = replace(fit, silhouette=float(scan.loc[scan["k"] == k, "silhouette"].iloc[0]))
@@ -515,9 +521,9 @@ def _run_cluster(args: argparse.Namespace, t: Translator) -> int:
             {
                 "cluster": int(row["cluster"]),
                 "customers": int(row["customers"]),
-                "customer_share": float(row["customer_share"]),
-                "revenue_share": float(row["revenue_share"]),
-                "means": {f: float(row[f"{f}_mean"]) for f in chosen},
+                "customer_share": _finite(row["customer_share"]),
+                "revenue_share": _finite(row["revenue_share"]),
+                "means": {f: _finite(row[f"{f}_mean"]) for f in chosen},
             }
             for _, row in profiles.iterrows()
         ],
@@ -540,6 +546,7 @@ def _run_cluster(args: argparse.Namespace, t: Translator) -> int:
 
 
 def _finite(value: float) -> float | None:
+    """A number for JSON: ``None`` (null) for NaN, e.g. the means of an empty cluster."""
     return None if np.isnan(value) else float(value)
 
 

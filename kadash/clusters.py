@@ -17,6 +17,7 @@ the other sessions of a shared app server.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -26,11 +27,13 @@ import pandas as pd
 from sklearn.cluster import KMeans
 from sklearn.compose import ColumnTransformer
 from sklearn.decomposition import PCA
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score, silhouette_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from threadpoolctl import threadpool_limits
 
+from kadash.errors import KadashError
 from kadash.exact import MONEY_SCALE
 
 __all__ = [
@@ -195,11 +198,15 @@ class ClusterFit:
 
 
 def _silhouette(scaled: np.ndarray, labels: np.ndarray, seed: int) -> float:
+    """The silhouette on a fixed-seed sample, NaN where it is undefined — one cluster, or one
+    customer per cluster — in the sample itself (a sample can miss a one-customer cluster)."""
+    if len(labels) > SILHOUETTE_SAMPLE:
+        pick = np.random.RandomState(seed).permutation(len(labels))[:SILHOUETTE_SAMPLE]
+        scaled, labels = scaled[pick], labels[pick]
     found = len(np.unique(labels))
-    if not 2 <= found < len(labels):  # undefined for one cluster, or one customer per cluster
+    if not 2 <= found < len(labels):
         return float("nan")
-    sample = min(SILHOUETTE_SAMPLE, len(labels))
-    return float(silhouette_score(scaled, labels, sample_size=sample, random_state=seed))
+    return float(silhouette_score(scaled, labels))
 
 
 def fit_clusters(
@@ -225,9 +232,12 @@ def fit_clusters(
     kept = (eligible(features, chosen) == "").to_numpy()
     x = features.loc[kept, list(chosen)].to_numpy(dtype=np.float64)
     if len(x) < k:
-        raise ValueError(f"{len(x)} customers can be clustered; k = {k} needs at least {k}.")
+        raise KadashError("error.cluster_too_few", n=len(x), k=k)
     pipeline = build_pipeline(chosen, k, seed=seed, n_init=n_init)
-    with _limits(threads):
+    with _limits(threads), warnings.catch_warnings():
+        # Fewer distinct customers than k: k-means says so in a warning; the empty clusters
+        # show in the profiles (0 customers) instead.
+        warnings.simplefilter("ignore", ConvergenceWarning)
         raw = pipeline.fit_predict(x)
         silhouette = float("nan")
         if score:

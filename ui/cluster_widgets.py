@@ -207,11 +207,10 @@ def k_and_seed(t: Translator, k_max: int, default_k: int) -> tuple[int, int]:
         k = 2
     else:
         key = "clusters.k"
-        if st.session_state.get(key, 0) > k_max:
-            del st.session_state[key]  # drawn for more customers
-        _seed(key, min(max(default_k, 2), k_max))
-        if st.session_state[key] > k_max:
-            st.session_state[key] = k_max
+        # The user's k (or the number of tiers), within this data's range. Set on every run:
+        # a slider with other ends is a new widget to Streamlit, which would start it at 2.
+        wanted = st.session_state.get(_SAVED, {}).get(key, default_k)
+        st.session_state[key] = min(max(int(wanted), 2), k_max)
         help_ = t("clusters.k_help")
         k = left.slider(
             t("clusters.k"), 2, k_max, key=key, on_change=_save, args=(key,), help=help_
