@@ -1,5 +1,6 @@
-"""Command line: ``python -m kadash report PATH [options] [--json]`` and
-``python -m kadash rfm PATH [--end DATE] --out summary.csv``.
+"""Command line: ``python -m kadash report PATH [options] [--json]``,
+``python -m kadash rfm PATH [--end DATE] --out summary.csv``, ``python -m kadash cluster PATH``
+and ``python -m kadash migration PATH --from START:END --to START:END``.
 
 Options live in parent parsers (reading the file: columns, encoding, filters; tiering: basis,
 scheme, cut-offs, names), so each subcommand takes the ones it needs. Each subcommand is one
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import numpy as np
+import pandas as pd
 
 from kadash.amounts import DECIMAL_MARKS
 from kadash.clusters import (
@@ -41,11 +43,23 @@ from kadash.concentration import top_count
 from kadash.customers import filter_transactions
 from kadash.dates import DATE_ORDERS
 from kadash.errors import KadashError
+from kadash.exact import minor_to_decimal
 from kadash.export import to_csv_bytes
 from kadash.i18n import LANGUAGES, Translator, translator
 from kadash.ingest import Loaded, load_transactions
 from kadash.parse import ParseResult
-from kadash.report import Analysis, analyse, report_dict
+from kadash.periods import (
+    KINDS,
+    LOST,
+    NEW,
+    Period,
+    custom,
+    migration,
+    migration_by_name,
+    migration_summary,
+    tiers_by_period,
+)
+from kadash.report import Analysis, analyse, report_dict, tier_names_for
 from kadash.rfm import clv_summary
 from kadash.settings import BASES, Settings, as_number
 from kadash.tiers import SCHEMES
@@ -186,6 +200,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cluster.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     cluster.set_defaults(run=_run_cluster)
+    moved = commands.add_parser(
+        "migration",
+        parents=[_common_options()],
+        help="how customers moved between the tiers of two periods",
+        description="Tier the customers of each period on that period's lines alone (same "
+        "scheme and cut-offs; both dates of a period included; the settings' filters apply, "
+        "their dates do not) and print the from-tier × to-tier matrix: customers absent from "
+        "the first period come from 'new', those absent from the second go to 'lost'. Then the "
+        "upgraded / downgraded / new / lost / same-tier counts with their revenue (in the "
+        "second period; for lost customers, in the first).",
+    )
+    moved.add_argument("path", type=Path, help="transactions CSV file")
+    moved.add_argument(
+        "--from",
+        dest="period_from",
+        required=True,
+        metavar="START:END",
+        help="first period, YYYY-MM-DD:YYYY-MM-DD, both dates included",
+    )
+    moved.add_argument(
+        "--to",
+        dest="period_to",
+        required=True,
+        metavar="START:END",
+        help="second period, YYYY-MM-DD:YYYY-MM-DD, both dates included",
+    )
+    moved.set_defaults(run=_run_migration)
     return parser
 
 
@@ -605,3 +646,119 @@ def _write_workbook(path: Path, analysis: Analysis, t: Translator) -> None:
         path.write_bytes(data)
     except OSError as err:
         raise KadashError("error.cannot_write", path=str(path), detail=err.strerror) from None
+
+
+def _period_arg(text: str) -> Period:
+    """A ``START:END`` flag value (two YYYY-MM-DD dates) as a period."""
+    parts = text.split(":")
+    if len(parts) != 2:
+        raise KadashError("error.period_range", value=text)
+    try:
+        start, end = (date.fromisoformat(p.strip()) for p in parts)
+    except ValueError:
+        raise KadashError("error.period_range", value=text) from None
+    return custom(start, end)
+
+
+def _period_dict(period: Period, tiers: pd.DataFrame) -> dict:
+    return {
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "label": period.label,
+        "customers": len(tiers),
+        "revenue": float(minor_to_decimal(int(tiers["revenue"].sum()))),
+    }
+
+
+def _run_migration(args: argparse.Namespace, t: Translator) -> int:
+    """``migration``: the from-tier × to-tier matrix between two periods, as text or JSON."""
+    if args.export:
+        raise KadashError("error.migration_export")
+    if args.since or args.until:
+        raise KadashError("error.migration_dates")
+    first_period, second_period = _period_arg(args.period_from), _period_arg(args.period_to)
+    settings = _settings_from_args(args)
+    names = tier_names_for(settings, t)
+    parsed = _load(args, t, REPORT_FIELDS + tuple(settings.filter_map)).parsed
+    if parsed.rows_accepted == 0:
+        raise _no_lines(parsed, t)
+    lines = parsed.transactions
+    first = tiers_by_period(lines, first_period, settings)
+    second = tiers_by_period(lines, second_period, settings)
+    if first.empty and second.empty:
+        days = lines["date"]
+        raise KadashError(
+            "error.periods_empty",
+            first=first_period.label,
+            second=second_period.label,
+            start=t.date(days.min()),
+            end=t.date(days.max()),
+        )
+    moves = migration(first, second, settings.tier_count)
+    matrix = migration_by_name(moves, names)  # checks the names key the matrix uniquely
+    summary = migration_summary(moves)
+    money = lambda minor: float(minor_to_decimal(int(minor)))  # noqa: E731
+    if args.json:
+        revenue = moves.revenue.to_numpy()
+        rows, columns = list(matrix), list(next(iter(matrix.values())))
+        data = {
+            "settings": settings.to_dict(),
+            "basis": settings.basis,
+            "tiers": names,
+            "from": _period_dict(first_period, first),
+            "to": _period_dict(second_period, second),
+            "matrix": matrix,
+            "revenue_matrix": {
+                r: {c: money(revenue[i, j]) for j, c in enumerate(columns)}
+                for i, r in enumerate(rows)
+            },
+            "summary": {
+                kind: {"customers": v["customers"], "revenue": money(v["revenue"])}
+                for kind, v in summary.items()
+            },
+        }
+        print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
+        return 0
+    shown = {NEW: t("periods.new"), LOST: t("periods.lost")}
+    header = ["", *(shown.get(c, c) for c in next(iter(matrix.values())))]
+    table = [header] + [
+        [shown.get(r, r), *(t.number(n) for n in row.values())] for r, row in matrix.items()
+    ]
+    kinds = [["", t("cli.migration_customers"), t("cli.migration_revenue")]] + [
+        [
+            t(f"periods.kind.{kind}"),
+            t.number(summary[kind]["customers"]),
+            t.money(summary[kind]["revenue"], 2),
+        ]
+        for kind in KINDS
+    ]
+    lines_out = [
+        t("cli.migration_title", source=args.path.name),
+        t(
+            "cli.migration_periods",
+            first=first_period.label,
+            first_customers=t.number(len(first)),
+            second=second_period.label,
+            second_customers=t.number(len(second)),
+            scheme=t(f"scheme.{settings.scheme}"),
+        ),
+        "",
+        t("cli.migration_matrix"),
+        *_aligned(table),
+        "",
+        t("cli.migration_moves"),
+        *_aligned(kinds),
+    ]
+    print("\n".join(lines_out))
+    return 0
+
+
+def _aligned(rows: Sequence[Sequence[str]]) -> list[str]:
+    """Rows of cells as indented lines: the first column left-aligned, the others right."""
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    out = []
+    for r in rows:
+        cells = [r[0] + " " * (widths[0] - _width(r[0]))]
+        cells += [" " * (widths[i] - _width(r[i])) + r[i] for i in range(1, len(r))]
+        out.append(("  " + "  ".join(cells)).rstrip())
+    return out
