@@ -31,8 +31,8 @@ from kadash.tiers import (
 
 __all__ = ["BASES", "SETTINGS_VERSION", "Settings", "as_number"]
 
-#: Version 2 added thresholds, the tier policy and the capacity limit (version 1 files are
-#: read as they are, with those at their defaults).
+#: Version 2 added thresholds, the tier policy, the capacity limit and the fiscal year's first
+#: month (version 1 files are read as they are, with those at their defaults).
 SETTINGS_VERSION = 2
 BASES: tuple[str, ...] = ("revenue", "profit")
 
@@ -66,6 +66,8 @@ class Settings:
         fields follow the defaults); empty means the default policy.
     top_accounts
         Capacity check: most top-tier accounts one sales rep should hold.
+    fiscal_start
+        First month of the fiscal year (1 = January: fiscal years are calendar years).
     """
 
     basis: str = "revenue"
@@ -78,6 +80,7 @@ class Settings:
     filters: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
     policy: tuple[PolicyRow, ...] = ()
     top_accounts: int = 10
+    fiscal_start: int = 1
     version: int = SETTINGS_VERSION
 
     # -- derived values ---------------------------------------------------------------
@@ -124,6 +127,9 @@ class Settings:
         for row in self.policy:
             if row.cadence and row.cadence not in CADENCES:
                 raise KadashError("error.settings_value", name="cadence", value=row.cadence)
+        start = self.fiscal_start
+        if not isinstance(start, int) or isinstance(start, bool) or not 1 <= start <= 12:
+            raise KadashError("error.settings_value", name="fiscal_start", value=start)
         limit = self.top_accounts
         if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
             raise KadashError("error.settings_value", name="top_accounts", value=self.top_accounts)
@@ -234,7 +240,7 @@ class Settings:
         if not isinstance(version, int) or version > SETTINGS_VERSION or version < 1:
             raise KadashError("error.settings_version", got=version, want=SETTINGS_VERSION)
         known = {"basis", "scheme", "cutoffs", "names", "date_from", "date_to", "filters"}
-        known |= {"thresholds", "policy", "top_accounts"}
+        known |= {"thresholds", "policy", "top_accounts", "fiscal_start"}
         unknown = sorted(set(data) - known)
         if unknown:
             raise KadashError("error.settings_unknown", keys=", ".join(unknown))
@@ -254,6 +260,8 @@ class Settings:
             kwargs["policy"] = _policy(_typed(data["policy"], list, "policy"))
         if "top_accounts" in data:
             kwargs["top_accounts"] = _typed(data["top_accounts"], int, "top_accounts")
+        if "fiscal_start" in data:
+            kwargs["fiscal_start"] = _typed(data["fiscal_start"], int, "fiscal_start")
         if "names" in data:
             names = _typed(data["names"], list, "names")
             kwargs["names"] = tuple(_typed(n, str, "names") for n in names)
@@ -305,6 +313,8 @@ class Settings:
             params["policy"] = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
         if self.top_accounts != default.top_accounts:
             params["top_accounts"] = str(self.top_accounts)
+        if self.fiscal_start != default.fiscal_start:
+            params["fiscal_start"] = str(self.fiscal_start)
         if self.date_from:
             params["from"] = self.date_from.isoformat()
         if self.date_to:
@@ -362,6 +372,8 @@ class Settings:
             attempt("policy", lambda s: replace(s, policy=_policy(json.loads(policy))))
         if (top := first("top_accounts")) is not None:
             attempt("top_accounts", lambda s: replace(s, top_accounts=int(top)))
+        if (month := first("fiscal_start")) is not None:
+            attempt("fiscal_start", lambda s: replace(s, fiscal_start=int(month)))
         if (start := first("from")) is not None:
             attempt("from", lambda s: replace(s, date_from=_as_date(start)))
         if (end := first("to")) is not None:

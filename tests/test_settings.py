@@ -229,3 +229,16 @@ class TestVersion2:
             Settings().with_tier_count(7)
         with pytest.raises(KadashError):
             Settings().with_scheme("computed").with_tier_count(4)
+
+
+class TestFiscalStart:
+    def test_round_trips_and_defaults(self):
+        july = replace(Settings(), fiscal_start=7)
+        assert july.to_query() == {"fiscal_start": "7"}
+        assert Settings.from_query(july.to_query()) == (july, [])
+        assert Settings.from_json(july.to_json()) == july
+        assert Settings().fiscal_start == 1 and "fiscal_start" not in Settings().to_query()
+
+    @pytest.mark.parametrize("month", ["0", "13", "x"])
+    def test_a_bad_month_in_a_link_is_ignored(self, month):
+        assert Settings.from_query({"fiscal_start": month}) == (Settings(), ["fiscal_start"])
