@@ -52,6 +52,30 @@ navigation = st.navigation(
             icon=":material/scatter_plot:",
             url_path="clusters",
         ),
+        st.Page(
+            "pages/trend.py",
+            title=t("nav.trend"),
+            icon=":material/trending_up:",
+            url_path="trend",
+        ),
+        st.Page(
+            "pages/account.py",
+            title=t("nav.account"),
+            icon=":material/person_search:",
+            url_path="account",
+        ),
+        st.Page(
+            "pages/migration.py",
+            title=t("nav.migration"),
+            icon=":material/swap_vert:",
+            url_path="migration",
+        ),
+        st.Page(
+            "pages/at_risk.py",
+            title=t("nav.at_risk"),
+            icon=":material/warning:",
+            url_path="at-risk",
+        ),
         st.Page("pages/data.py", title=t("nav.data"), icon=":material/dataset:", url_path="data"),
     ]
 )

@@ -22,19 +22,23 @@ from kadash.profitability import ProfitSummary, QuadrantSplits
 
 if TYPE_CHECKING:  # scikit-learn is imported only where clusters are fitted
     from kadash.clusters import ClusterFit, Comparison
+    from kadash.periods import Migration
 
 __all__ = [
     "QUADRANT_COLORS",
     "TIER_COLORS",
+    "account_figure",
     "cluster_color",
     "cluster_scatter_figure",
     "crosstab_figure",
     "elbow_figure",
+    "migration_sankey",
     "pareto_figure",
     "pca_figure",
     "quadrant_figure",
     "tier_color",
     "tier_share_figure",
+    "trend_figure",
     "whale_figure",
 ]
 
@@ -908,4 +912,375 @@ def crosstab_figure(
         autorange="reversed",
         showgrid=False,
     )
+    return fig
+
+
+# -- one account ----------------------------------------------------------------------------
+_PROFIT = "#2a9d8f"
+
+
+def account_figure(history: pd.DataFrame, *, t: Translator, has_profit: bool) -> go.Figure:
+    """One customer's revenue per month as bars (months of net returns in red), with gross
+    profit as a line over them.
+
+    Parameters
+    ----------
+    history
+        Output of :func:`kadash.account.account_history` (``month``, ``revenue``,
+        ``profit`` …; money in minor units).
+    t
+        Translator.
+    has_profit
+        Whether the data has gross profit (else only the bars are drawn).
+    """
+    # First days of the months as ISO text, on a date axis: the axis spaces its own ticks.
+    months = (history["month"].astype(str) + "-01").tolist()
+    revenue = history["revenue"].to_numpy(dtype=np.int64)
+    label = t("account.chart_revenue")
+    custom = np.column_stack(
+        [history["month"].astype(str), [t.money(v) for v in revenue], history["orders"]]
+    )
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            x=months,
+            y=revenue / MONEY_SCALE,
+            name=label,
+            marker_color=np.where(revenue < 0, _LOSS, TIER_COLORS[1]).tolist(),
+            customdata=custom,
+            hovertemplate=t("account.chart_hover", value=label) + "<extra></extra>",
+            xperiod="M1",
+            xperiodalignment="middle",
+        )
+    )
+    if has_profit:
+        profit = history["profit"].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
+        shown = [t.money(p) if not np.isnan(p) else "–" for p in profit]
+        name = t("account.chart_profit")
+        fig.add_trace(
+            go.Scatter(
+                x=months,
+                y=profit / MONEY_SCALE,
+                name=name,
+                mode="lines+markers",
+                line=dict(color=_PROFIT, width=3),
+                marker=dict(size=7),
+                connectgaps=False,  # a month without profit figures stays a gap
+                customdata=np.column_stack([history["month"].astype(str), shown]),
+                hovertemplate=t("account.chart_profit_hover", value=name) + "<extra></extra>",
+                xperiod="M1",
+                xperiodalignment="middle",
+            )
+        )
+    title = t("account.chart_title" if has_profit else "account.chart_title_revenue")
+    _layout(fig, title=title, height=440)
+    fig.update_layout(bargap=0.25, showlegend=True, hovermode="x unified")
+    fig.update_xaxes(type="date", tickformat="%Y-%m", ticklabelmode="period", showgrid=False)
+    fig.update_yaxes(
+        title=t("account.chart_y"), tickformat="~s", zeroline=True, zerolinecolor="#8a96a3"
+    )
+    return fig
+
+
+#: Colour of each trend measure (one per panel).
+_TREND_COLORS = {
+    "top_share": TIER_COLORS[0],
+    "customers_for_share": "#c2571a",
+    "gini": "#2a7a4b",
+    "hhi": "#6b4c9a",
+}
+#: Periods up to which every point carries its value as a label.
+_TREND_LABELS_UP_TO = 16
+
+
+def _trend_measure(
+    trend: pd.DataFrame, measure: str, t: Translator, top: float, share: float
+) -> tuple[np.ndarray, str, str, str, list[str]]:
+    """A measure's points, name, axis tick format, hover format and point labels."""
+    p, q = t.percent(top, 0), t.percent(share, 0)
+    if measure == "top_share":
+        y = trend["top_share"].to_numpy(dtype=np.float64)
+        return y, t("trend.top_share", p=p), ".0%", ".1%", [t.percent(v) for v in y]
+    if measure == "customers_for_share":
+        y = trend["customers_for_share"].astype("Float64").to_numpy(np.float64, na_value=np.nan)
+        return y, t("trend.customers_for_share", q=q), ",d", ",.0f", [t.number(v) for v in y]
+    if measure == "gini":
+        y = trend["gini"].to_numpy(dtype=np.float64)
+        labels = ["–" if np.isnan(v) else f"{v:.3f}" for v in y]
+        return y, t("trend.gini"), ".2f", ".3f", labels
+    if measure == "hhi":
+        y = trend["hhi"].to_numpy(dtype=np.float64) * 10_000
+        return y, t("trend.hhi"), ",.0f", ",.0f", [t.number(v) for v in y]
+    raise ValueError(f"Unknown trend measure {measure!r}; use top_share, customers_for_share, "
+                     "gini or hhi.")  # fmt: skip
+
+
+def trend_figure(
+    trend: pd.DataFrame,
+    *,
+    t: Translator,
+    measure: str | Sequence[str],
+    value: str = "revenue",
+    freq: str = "quarter",
+    top: float = 0.2,
+    share: float = 0.8,
+) -> go.Figure:
+    """Concentration over periods: one panel per measure, sharing the time axis.
+
+    Whole periods are joined by a solid line with filled markers; a period the data covers only
+    in part has a hollow marker, joined by a dashed segment (and named in the legend). A period
+    without lines is a gap.
+
+    Parameters
+    ----------
+    trend
+        Output of :func:`kadash.trend.concentration_trend`.
+    t
+        Translator.
+    measure
+        One or more of ``"top_share"``, ``"customers_for_share"``, ``"gini"``, ``"hhi"`` (drawn
+        in points, 0–10,000).
+    value, freq
+        The basis (``"revenue"`` or ``"profit"``) and period (``"month"``, ``"quarter"``,
+        ``"year"``) the trend was computed on, for the title and axis.
+    top, share
+        The ``top`` and ``share`` the trend was computed with, for the measures' names.
+    """
+    measures = [measure] if isinstance(measure, str) else list(measure)
+    if not measures:
+        raise ValueError("Choose at least one measure to draw.")
+    rows = len(measures)
+    x = trend["period"].astype(str).tolist()
+    partial = trend["partial"].to_numpy(dtype=bool)
+    # A dashed segment joins a partial period to its neighbour.
+    near = partial | np.append(partial[1:], False) | np.insert(partial[:-1], 0, False)
+    note = [t("trend.partial_hover") if p else "" for p in partial]
+    named = [_trend_measure(trend, m, t, top, share) for m in measures]
+    fig = make_subplots(
+        rows=rows,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.1 if rows > 1 else 0,
+        subplot_titles=[n[1] for n in named] if rows > 1 else None,
+    )
+    labelled = len(x) <= _TREND_LABELS_UP_TO
+    for row, (m, (y, name, tick, hover_fmt, labels)) in enumerate(
+        zip(measures, named, strict=True), start=1
+    ):
+        color = _TREND_COLORS[m]
+        hover = (
+            "<b>%{x}</b>%{customdata}<br>"
+            + t("trend.hover", measure=name, value=f"%{{y:{hover_fmt}}}")
+            + "<extra></extra>"
+        )
+        whole = np.where(partial, np.nan, y)
+        # A label above a point higher than its neighbours, below one lower: off the line.
+        padded = np.concatenate([[np.nan], y, [np.nan]])
+        around = np.stack([padded[:-2], padded[2:]])
+        known = np.isfinite(around).sum(axis=0)
+        total = np.where(np.isfinite(around), around, 0.0).sum(axis=0)
+        middle = np.where(known > 0, total / np.maximum(known, 1), y)
+        where = np.where(y < middle, "bottom center", "top center").tolist()
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=np.where(near, y, np.nan),
+                mode="lines",
+                line=dict(color=color, width=3, dash="dash"),
+                hoverinfo="skip",
+                showlegend=False,
+                connectgaps=False,
+            ),
+            row=row,
+            col=1,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=whole,
+                mode="lines+markers+text" if labelled else "lines+markers",
+                text=[lab if not p else "" for lab, p in zip(labels, partial, strict=True)],
+                textposition=where,
+                textfont=dict(size=14, color=color),
+                line=dict(color=color, width=3),
+                marker=dict(color=color, size=10),
+                name=name,
+                customdata=note,
+                hovertemplate=hover,
+                connectgaps=False,
+                cliponaxis=False,
+            ),
+            row=row,
+            col=1,
+        )
+        if partial.any():
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=np.where(partial, y, np.nan),
+                    mode="markers+text" if labelled else "markers",
+                    text=[lab if p else "" for lab, p in zip(labels, partial, strict=True)],
+                    textposition=where,
+                    textfont=dict(size=13, color="#5b6773"),
+                    marker=dict(symbol="circle-open", color=color, size=12, line=dict(width=2.5)),
+                    name=t("trend.partial_legend"),
+                    legendgroup="partial",
+                    showlegend=row == 1,
+                    customdata=note,
+                    hovertemplate=hover,
+                    cliponaxis=False,
+                ),
+                row=row,
+                col=1,
+            )
+        # Room for the labels, and a span of at least 15% of the largest value: a wobble of a
+        # point or two should look like one, not like a collapse.
+        finite = y[np.isfinite(y)]
+        top_y = float(finite.max()) if len(finite) else 1.0
+        low_y = float(finite.min()) if len(finite) else 0.0
+        widen = max(0.15 * abs(top_y) - (top_y - low_y), 0.0) / 2
+        top_y, low_y = top_y + widen, low_y - widen
+        pad = (top_y - low_y) * 0.2 or 1.0
+        fig.update_yaxes(tickformat=tick, range=[low_y - pad, top_y + pad], row=row, col=1)
+        if rows == 1:
+            fig.update_yaxes(title=name, row=row, col=1)
+    # Months: every few labels only, upright (slanted ones run into the legend).
+    step = -(-len(x) // _TREND_LABELS_UP_TO)
+    fig.update_xaxes(type="category", showgrid=False, tickangle=0, tickvals=x[::step])
+    fig.update_xaxes(title=t(f"trend.freq.{freq}"), row=rows, col=1)
+    _layout(
+        fig,
+        title=t(f"trend.chart_title.{freq}", value=t(f"measure.{value}")),
+        height=460 if rows == 1 else 90 + 270 * rows,
+    )
+    fig.update_layout(showlegend=True, hovermode="closest")
+    fig.update_annotations(font=dict(size=15, color=_INK), x=0, xanchor="left")
+    return fig
+
+
+# -- tier migration --------------------------------------------------------------------------
+_NEW_COLOR = "#2a9d8f"
+_LOST_COLOR = "#c62828"
+
+
+def _rgba(color: str, alpha: float) -> str:
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _column_y(sizes: np.ndarray, pad: float = 0.04) -> list[float]:
+    """Node centres (0 = top) for one column of the Sankey, in the given order, each node as
+    tall as its share of the column, ``pad`` between them. Empty nodes get a sliver."""
+    share = np.maximum(sizes, 0) / max(float(np.maximum(sizes, 0).sum()), 1.0)
+    room = 1.0 - pad * (len(sizes) - 1)
+    out, top = [], 0.0
+    for s in share:
+        height = s * room
+        out.append(min(max(top + height / 2, 0.001), 0.999))
+        top += height + pad
+    return out
+
+
+def migration_sankey(
+    m: Migration,
+    tier_names: Sequence[str],
+    *,
+    t: Translator,
+    first_label: str = "",
+    second_label: str = "",
+) -> go.Figure:
+    """Customers flowing from the first period's tiers (and New) to the second's (and Lost).
+
+    Parameters
+    ----------
+    m
+        Output of :func:`kadash.periods.migration`.
+    tier_names
+        One name per tier, top tier first.
+    t
+        Translator.
+    first_label, second_label
+        The periods, written above the two columns of nodes.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Link widths are customer counts; the hover adds the link's revenue (second period's,
+        the first's for lost customers, as in :class:`~kadash.periods.Migration`).
+    """
+    k = m.tier_count
+    if len(tier_names) != k:
+        raise ValueError(f"Give one name per tier: {k} tiers, {len(tier_names)} names.")
+    counts, revenue = m.counts.to_numpy(), m.revenue.to_numpy()
+    names = [escape_html(n) for n in tier_names]
+    colors = [tier_color(i, k) for i in range(k)]
+    # Nodes 0 … k: the first period's tiers, then New; k+1 … 2k+1: the second's, then Lost.
+    left = [*names, t("periods.new")]
+    right = [*names, t("periods.lost")]
+    left_colors, right_colors = [*colors, _NEW_COLOR], [*colors, _LOST_COLOR]
+    out_sizes, in_sizes = counts.sum(axis=1), counts.sum(axis=0)
+    labels = [
+        t("migration.node", name=n, n=t.number(int(c)))
+        for n, c in zip([*left, *right], [*out_sizes, *in_sizes], strict=True)
+    ]
+    source, target, value, link_colors, custom = [], [], [], [], []
+    for i in range(k + 1):
+        for j in range(k + 1):
+            if counts[i, j] <= 0:
+                continue
+            source.append(i)
+            target.append(k + 1 + j)
+            value.append(int(counts[i, j]))
+            # A link takes the colour of where it goes: a move down reads as grey or red.
+            base = _NEW_COLOR if i == k else left_colors[i]
+            base = _LOST_COLOR if j == k else base
+            link_colors.append(_rgba(base, 0.38))
+            custom.append((left[i], right[j], t.money_short(int(revenue[i, j]))))
+    hover = t(
+        "migration.link_hover",
+        source="%{customdata[0]}",
+        target="%{customdata[1]}",
+        n="%{value:,}",
+        revenue="%{customdata[2]}",
+    )
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="snap",
+            valueformat=",d",
+            node=dict(
+                label=labels,
+                color=[*left_colors, *right_colors],
+                x=[0.001] * (k + 1) + [0.999] * (k + 1),
+                y=_column_y(out_sizes) + _column_y(in_sizes),
+                pad=18,
+                thickness=22,
+                line=dict(color="white", width=1),
+                hovertemplate=t("migration.node_hover") + "<extra></extra>",
+            ),
+            link=dict(
+                source=source,
+                target=target,
+                value=value,
+                color=link_colors,
+                customdata=custom,
+                hovertemplate=hover + "<extra></extra>",
+            ),
+            textfont=dict(size=15, color=_INK, **_FONT),
+        )
+    )
+    _layout(fig, title=t("migration.sankey_title"), height=560)
+    fig.update_layout(margin=dict(l=10, r=10, t=90, b=10))
+    for x, anchor, text in ((0, "left", first_label), (1, "right", second_label)):
+        if text:
+            fig.add_annotation(
+                x=x,
+                y=1.0,
+                xref="paper",
+                yref="paper",
+                yanchor="bottom",
+                xanchor=anchor,
+                text=f"<b>{escape_html(text)}</b>",
+                showarrow=False,
+                font=dict(size=15, color="#52606d"),
+            )
     return fig

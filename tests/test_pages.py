@@ -27,6 +27,10 @@ PAGES = [
     "pages/profitability.py",
     "pages/policy.py",
     "pages/clusters.py",
+    "pages/trend.py",
+    "pages/account.py",
+    "pages/migration.py",
+    "pages/at_risk.py",
     "pages/data.py",
 ]
 TIMEOUT = 120  # a 2-core CI box runs several of these at once
@@ -128,7 +132,18 @@ def _pct(x: float) -> str:
 def test_every_page_runs_on_the_sample(page):
     at = _ok(_app())
     _ok(at.switch_page(page).run())
-    titles = {"Overview", "Tiers", "Profitability", "Tier policy", "Clusters", "Data"}
+    titles = {
+        "Overview",
+        "Tiers",
+        "Profitability",
+        "Tier policy",
+        "Clusters",
+        "Concentration trend",
+        "Account",
+        "Tier migration",
+        "At-risk key accounts",
+        "Data",
+    }
     assert at.title[0].value in titles
 
 

@@ -17,6 +17,7 @@ from kadash.i18n import DEFAULT_LANGUAGE, LANGUAGES, PSEUDO, Translator, transla
 from kadash.settings import Settings
 
 __all__ = [
+    "PAGE_PARAMS",
     "get_settings",
     "get_translator",
     "ignored_query_params",
@@ -35,6 +36,9 @@ _IGNORED = "kadash.ignored_params"
 _LANG = "kadash.lang"
 _FRAME = "kadash.frame_ran"
 _FILE = "kadash.url_file"
+#: URL parameters owned by a page, not by the settings (the Account page's ``?customer=``):
+#: rewriting the address for new settings keeps them.
+PAGE_PARAMS: tuple[str, ...] = ("customer",)
 
 
 def _query_lists() -> dict[str, list[str]]:
@@ -101,7 +105,8 @@ def ignored_query_params() -> list[str]:
 
 
 def set_settings(settings: Settings) -> Settings:
-    """Store new settings and mirror them into the URL (keeping ``lang``)."""
+    """Store new settings and mirror them into the URL (keeping ``lang``, ``file`` and the
+    :data:`PAGE_PARAMS`)."""
     settings = settings.validate()
     st.session_state[_SETTINGS] = settings
     wanted: dict[str, Any] = settings.to_query()
@@ -110,6 +115,7 @@ def set_settings(settings: Settings) -> Settings:
         wanted["lang"] = lang
     if (name := url_file()) is not None:
         wanted["file"] = name
+    wanted |= {p: st.query_params.get_all(p) for p in PAGE_PARAMS if p in st.query_params}
     normalised = {k: v if isinstance(v, list) else [v] for k, v in wanted.items()}
     if normalised != _query_lists():
         st.query_params.from_dict(wanted)
