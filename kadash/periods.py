@@ -531,8 +531,10 @@ def at_risk(
         Multiple of a customer's own median gap that the days since its last purchase must
         exceed (above 0).
     as_of
-        The day "days since the last purchase" are counted to; default ``current.end``.
-        Lines after it are not used for the purchase days.
+        The day "days since the last purchase" are counted to; default ``current.end`` or the
+        last date in ``lines``, whichever is earlier (a whole year or quarter can end after the
+        data does: days the data does not cover are not days without purchases). Lines after
+        it are not used for the purchase days.
 
     Returns
     -------
@@ -554,7 +556,10 @@ def at_risk(
         raise ValueError(f"drop is a share of revenue from 0 to 1; got {drop}.")
     if not as_fraction(gap_multiple) > 0:
         raise ValueError(f"gap_multiple must be above 0; got {gap_multiple}.")
-    as_of = current.end if as_of is None else as_of
+    if as_of is None:
+        as_of = current.end
+        if len(lines):
+            as_of = min(as_of, pd.Timestamp(lines["date"].max()).date())
     before = tiers_by_period(lines, previous, settings)
     key = before[before["tier"] < top_tiers].reset_index(drop=True)
     now = summarize_customers(_period_lines(lines, current, settings)).set_index("customer_id")

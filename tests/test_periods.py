@@ -478,8 +478,13 @@ class TestAtRisk:
         assert got["customer_id"].tolist() == ["gone"]
         assert got["revenue_current"].tolist() == [0]
         assert got["change_share"].tolist() == [-1.0]
-        assert got["days_since_last"].tolist() == [(date(2025, 12, 31) - date(2024, 5, 11)).days]
+        # Counted to the last date in the data (its last line), not past it to the period's end.
+        assert got["days_since_last"].tolist() == [0]
         assert np.isnan(got["median_gap"].iloc[0])  # two purchase days: no median gap
+        later = self._risk(
+            [("gone", "2024-05-01", 200), ("gone", "2024-05-11", 0.5)], as_of=date(2025, 12, 31)
+        )
+        assert later["days_since_last"].tolist() == [(date(2025, 12, 31) - date(2024, 5, 11)).days]
 
     def test_overdue_is_more_than_the_multiple_of_the_median_gap(self):
         # Purchase days 2024-12-22, 2025-01-01, 2025-01-11: gaps 10 and 10; revenue steady.
