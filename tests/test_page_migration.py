@@ -191,3 +191,18 @@ def test_fiscal_start_month_is_a_setting():
     _ok(at.run())
     assert at.session_state["kadash.settings"].fiscal_start == 4
     assert at.query_params["fiscal_start"] == "4"
+
+
+def test_a_period_the_data_covers_in_part_is_said():
+    from tests.test_pages import _app, _ok
+
+    # Quarters: the sample starts on 2023-01-02, so 2023 Q1 is covered in part.
+    at = _ok(_app().switch_page("pages/migration.py").run())
+    assert not [i for i in at.info if "covers only part of" in i.value]
+    preset = next(s for s in at.selectbox if s.key and s.key.endswith(".preset"))
+    preset.set_value("calendar")
+    _ok(at.run())
+    first = next(s for s in at.selectbox if s.key and ".first." in s.key)
+    first.set_value(first.options[0])
+    _ok(at.run())
+    assert [i for i in at.info if "covers only part of 2023" in i.value]

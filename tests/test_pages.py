@@ -353,7 +353,16 @@ class TestUpload:
 
 # -- the pseudo language finds text that bypassed the translator ---------------------------
 _TEXT_KEYS = {"body", "label", "help", "placeholder", "content"}
-_SKIP_TYPES = {"flex_container", "column", "form", "expander_block", "tab", "vertical_block"}
+# "empty": a placeholder left blank, e.g. where a progress bar was while a slow step ran.
+_SKIP_TYPES = {
+    "flex_container",
+    "column",
+    "form",
+    "expander_block",
+    "tab",
+    "vertical_block",
+    "empty",
+}
 _KNOWN_TYPES = {
     "table",
     "title",
@@ -382,6 +391,7 @@ _KNOWN_TYPES = {
     "page_link",
     "form_submit_button",
     "number_input",
+    "progress",
     "tab",
     "tab_container",
     "data_editor",

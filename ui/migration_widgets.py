@@ -208,6 +208,21 @@ def periods_line(t: Translator, view: View, first: Period, second: Period) -> No
         st.caption(t("migration.dates_ignored"))
     if second.start <= first.end and first.start <= second.end:
         st.warning(t("migration.overlap"), icon=":material/warning:")
+    summary = view.summary()
+    if summary.date_min is not None and summary.date_max is not None:
+        data_start = pd.Timestamp(summary.date_min).date()
+        data_end = pd.Timestamp(summary.date_max).date()
+        cut = [p for p in (first, second) if p.start < data_start or p.end > data_end]
+        if cut:  # a whole year or quarter the data covers only in part: not like for like
+            st.info(
+                t(
+                    "migration.partial",
+                    periods=", ".join(p.label for p in cut),
+                    start=t.date(data_start),
+                    end=t.date(data_end),
+                ),
+                icon=":material/date_range:",
+            )
 
 
 # -- tables ----------------------------------------------------------------------------------
