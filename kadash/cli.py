@@ -407,11 +407,7 @@ def _summary_text(analysis: Analysis, source: str, t: Translator) -> str:
         )
         for row in analysis.tier_summary.itertuples(index=False)
     ]
-    widths = [max(_width(r[i]) for r in rows) for i in range(len(header))]
-    for r in rows:
-        cells = [r[0] + " " * (widths[0] - _width(r[0]))]
-        cells += [" " * (widths[i] - _width(r[i])) + r[i] for i in range(1, len(r))]
-        lines.append("  " + "  ".join(cells))
+    lines += _aligned(rows)
     return "\n".join(lines)
 
 
@@ -627,11 +623,7 @@ def _cluster_text(data: dict, source: str, t: Translator) -> str:
         ]
         for c in data["clusters"]
     ]
-    widths = [max(_width(r[i]) for r in rows) for i in range(len(header))]
-    for r in rows:
-        cells = [r[0] + " " * (widths[0] - _width(r[0]))]
-        cells += [" " * (widths[i] - _width(r[i])) + r[i] for i in range(1, len(r))]
-        lines.append("  " + "  ".join(cells))
+    lines += _aligned(rows)
     return "\n".join(lines)
 
 

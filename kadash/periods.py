@@ -60,6 +60,7 @@ __all__ = [
     "migration_by_name",
     "migration_summary",
     "months",
+    "overdue_as_of",
     "quarters",
     "shift_months",
     "tiers_by_period",
@@ -488,6 +489,16 @@ def _purchase_gaps(lines: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
     return stats.reindex(ids.to_numpy(dtype=object))
 
 
+def overdue_as_of(lines: pd.DataFrame, current: Period, *, when: str = "date") -> date:
+    """The day :func:`at_risk` counts "days since the last purchase" to by default: the end of
+    ``current``, or the last date in ``lines`` if that is earlier (a whole year or quarter can
+    end after the data does, and days the data does not cover are not days without
+    purchases)."""
+    if not len(lines):
+        return current.end
+    return min(current.end, pd.Timestamp(lines[when].max()).date())
+
+
 def at_risk(
     lines: pd.DataFrame,
     previous: Period,
@@ -531,10 +542,8 @@ def at_risk(
         Multiple of a customer's own median gap that the days since its last purchase must
         exceed (above 0).
     as_of
-        The day "days since the last purchase" are counted to; default ``current.end`` or the
-        last date in ``lines``, whichever is earlier (a whole year or quarter can end after the
-        data does: days the data does not cover are not days without purchases). Lines after
-        it are not used for the purchase days.
+        The day "days since the last purchase" are counted to; default
+        :func:`overdue_as_of`. Lines after it are not used for the purchase days.
 
     Returns
     -------
@@ -556,10 +565,7 @@ def at_risk(
         raise ValueError(f"drop is a share of revenue from 0 to 1; got {drop}.")
     if not as_fraction(gap_multiple) > 0:
         raise ValueError(f"gap_multiple must be above 0; got {gap_multiple}.")
-    if as_of is None:
-        as_of = current.end
-        if len(lines):
-            as_of = min(as_of, pd.Timestamp(lines["date"].max()).date())
+    as_of = overdue_as_of(lines, current) if as_of is None else as_of
     before = tiers_by_period(lines, previous, settings)
     key = before[before["tier"] < top_tiers].reset_index(drop=True)
     now = summarize_customers(_period_lines(lines, current, settings)).set_index("customer_id")

@@ -149,45 +149,36 @@ def closest_to_boundaries(
     absolute = rule == "absolute"
     bounds = tiering.thresholds if absolute else tiering.cutoffs
     ids = tier_ids(len(bounds) + 1)
-    frames = []
+    rows, uppers, lowers, sides, distances = [], [], [], [], []
     for i, bound in enumerate(bounds):
         edge = int(np.searchsorted(tiers[:non_negative], i, side="right"))  # first below
         above = np.arange(max(edge - per_side, 0), edge)[::-1]
         below = np.arange(edge, min(edge + per_side, non_negative))
-        for side, rows in (("above", above), ("below", below)):
+        for side, picked in (("above", above), ("below", below)):
             if absolute:
-                distance = np.abs(values[rows] - int(bound)).astype(np.float64)
+                distance = np.abs(values[picked] - int(bound)).astype(np.float64)
             elif rule == "count":
-                distance = np.abs(rows / n - float(bound)) if n else rows * 0.0
+                distance = np.abs(picked / n - float(bound)) if n else picked * 0.0
             else:
-                distance = np.abs(before[rows] / total - float(bound)) if total else rows * 0.0
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "upper": ids[i],
-                        "lower": ids[i + 1],
-                        "side": side,
-                        "rank": ranked["rank"].to_numpy()[rows],
-                        "customer_id": ranked["customer_id"].to_numpy()[rows],
-                        "label": ranked["label"].to_numpy()[rows],
-                        "value": values[rows],
-                        "tier": tiers[rows].astype(np.int64),
-                        "distance": distance,
-                    }
-                )
-            )
-    if not frames:
-        return pd.DataFrame(
-            columns=[
-                "upper",
-                "lower",
-                "side",
-                "rank",
-                "customer_id",
-                "label",
-                "value",
-                "tier",
-                "distance",
-            ]
-        )
-    return pd.concat(frames, ignore_index=True)
+                distance = np.abs(before[picked] / total - float(bound)) if total else picked * 0.0
+            rows.append(picked)
+            distances.append(distance)
+            uppers += [ids[i]] * len(picked)
+            lowers += [ids[i + 1]] * len(picked)
+            sides += [side] * len(picked)
+    # The customers' own columns are taken once, for the few rows shown (not per boundary:
+    # copying 200,000 ids out of the frame each time cost 0.1 s on every slider move).
+    at = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    return pd.DataFrame(
+        {
+            "upper": uppers,
+            "lower": lowers,
+            "side": sides,
+            "rank": ranked["rank"].iloc[at].to_numpy(),
+            "customer_id": ranked["customer_id"].iloc[at].to_numpy(),
+            "label": ranked["label"].iloc[at].to_numpy(),
+            "value": values[at],
+            "tier": tiers[at].astype(np.int64),
+            "distance": np.concatenate(distances) if distances else np.zeros(0),
+        }
+    )

@@ -3,9 +3,6 @@ period, or whose next order is long overdue by their own rhythm."""
 
 from __future__ import annotations
 
-from datetime import date
-
-import pandas as pd
 import streamlit as st
 
 from kadash.i18n import Translator
@@ -15,6 +12,7 @@ from ui.data import View
 from ui.migration_widgets import (
     at_risk_for,
     at_risk_table,
+    counted_to,
     periods_line,
     pick_periods,
     table_config,
@@ -57,13 +55,6 @@ def _rules(t: Translator, tier_count: int) -> tuple[int, float, float]:
     return int(top), drop / 100, float(gap)
 
 
-def _counted_to(view: View, current: Period) -> date:
-    """The day overdue accounts are counted to, as :func:`kadash.periods.at_risk` does: the
-    period's end, or the last date in the data if that is earlier."""
-    last = view.summary().date_max
-    return current.end if last is None else min(current.end, pd.Timestamp(last).date())
-
-
 def _headline(t: Translator, view: View, previous: Period, n: int, stake: int) -> None:
     total = int(tiers_for(view, previous)["revenue"].clip(lower=0).sum())
     share = t.percent(stake / total) if total > 0 else "–"
@@ -91,8 +82,7 @@ def render() -> None:
             tiers=", ".join(names[:top]),
             drop=t.percent(drop, 0),
             gap=t.number(gap, 1),
-            # As the library counts: to the period's end, or the data's if that is earlier.
-            as_of=t.date(_counted_to(view, current)),
+            as_of=t.date(counted_to(view, current)),
         )
     )
     if risk.empty:

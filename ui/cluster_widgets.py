@@ -10,7 +10,6 @@ other sessions of the server.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -18,7 +17,6 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from kadash import clusters
 from kadash.clusters import ClusterFit, Comparison
@@ -27,6 +25,7 @@ from kadash.i18n import Translator, escape_markdown
 from kadash.rfm import clv_summary, recency_days, rfm_scores
 from ui import state
 from ui.data import View, _filters_key
+from ui.progress import run_showing_progress
 from ui.widgets import LAZY_ROWS, download_csv, money_column
 
 __all__ = [
@@ -53,7 +52,6 @@ THREADS = 1
 MIN_CUSTOMERS = 3  # k = 2 and a silhouette need at least three customers
 MAX_K = 10
 _SAVED = "kadash.clusters"  # the page's choices, kept while other pages are visited
-_QUIET_SECONDS = 0.3
 _MONEY = ("monetary", "aov", "profit")
 T = TypeVar("T")
 
@@ -132,37 +130,20 @@ class ClusterData:
 def _with_progress(
     text: Callable[[int, int], str], work: Callable[[Callable[[int, int], None]], T]
 ) -> T:
-    """Run ``work(hear)`` in a worker thread; while it runs past a moment, draw a bar (labelled
-    ``text(done, total)``) from what ``hear(done, total)`` last heard. The bar is drawn by this
-    script's thread, never inside the cached function (whose Streamlit calls would be replayed
-    on every hit); see also :func:`ui.progress.run_with_progress`, which does the same for the
-    stages of a load."""
+    """Run ``work(hear)`` with a bar labelled ``text(done, total)`` from what ``hear(done,
+    total)`` last heard (see :func:`ui.progress.run_showing_progress`: the bar is drawn by this
+    script's thread, never inside the cached function, whose Streamlit calls would be replayed
+    on every hit)."""
     heard = {"done": 0, "total": 1}
-    outcome: dict[str, object] = {}
 
     def hear(done: int, total: int) -> None:
         heard.update(done=done, total=max(total, 1))
 
-    def run() -> None:
-        try:
-            outcome["value"] = work(hear)
-        except BaseException as err:  # re-raised in the script thread
-            outcome["error"] = err
+    def bar() -> tuple[float, str]:
+        done, total = heard["done"], heard["total"]
+        return done / total, text(done, total)
 
-    worker = threading.Thread(target=run, name="kadash-scan", daemon=True)
-    add_script_run_ctx(worker, get_script_run_ctx())
-    worker.start()
-    worker.join(_QUIET_SECONDS)
-    if worker.is_alive():
-        box = st.empty()
-        while worker.is_alive():
-            done, total = heard["done"], heard["total"]
-            box.progress(done / total, text=text(done, total))
-            worker.join(0.1)
-        box.empty()
-    if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome["value"]  # type: ignore[return-value]
+    return run_showing_progress(lambda: work(hear), bar, name="kadash-scan")
 
 
 # -- controls --------------------------------------------------------------------------------

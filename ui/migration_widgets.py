@@ -26,6 +26,7 @@ from kadash.periods import (
     fiscal_years,
     last_12_months,
     migration,
+    overdue_as_of,
     quarters,
     tiers_by_period,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "PRESETS",
     "at_risk_for",
     "at_risk_table",
+    "counted_to",
     "matrix_table",
     "migration_for",
     "moves_table",
@@ -106,6 +108,11 @@ def at_risk_for(
     periods = (previous.start, previous.end, current.start, current.end)
     rules = (int(top_tiers), float(drop), float(gap))
     return _at_risk(_data_key(view), _tier_key(s), periods, rules, _all_lines(view), s)
+
+
+def counted_to(view: View, current: Period) -> date:
+    """The day the at-risk accounts of the view are counted to (as :func:`at_risk_for`)."""
+    return overdue_as_of(_all_lines(view), current)
 
 
 # -- the period picker -----------------------------------------------------------------------

@@ -17,7 +17,7 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 
 from kadash.i18n import Translator
 
-__all__ = ["STAGES", "Stage", "run_with_progress"]
+__all__ = ["STAGES", "Stage", "run_showing_progress", "run_with_progress"]
 
 T = TypeVar("T")
 
@@ -38,34 +38,46 @@ class Stage:
         self.name = name
 
 
-def run_with_progress(t: Translator, work: Callable[[Stage], T], *, size: str) -> T:
-    """Run ``work(stage)`` and return its result (or raise its error); while it runs past
-    :data:`QUIET_SECONDS`, show a bar (in the current container) with the stage and the
-    seconds spent. ``size`` is the file's size for people (``"97.8 MB"``)."""
-    stage = Stage()
+def run_showing_progress(
+    work: Callable[[], T], bar: Callable[[], tuple[float, str]], *, name: str = "kadash-work"
+) -> T:
+    """Run ``work()`` in a worker thread and return its result (or raise its error); while it
+    runs past :data:`QUIET_SECONDS`, show a progress bar (in the current container) drawn
+    from ``bar()`` — the fraction done and its text — every moment, by this script's thread."""
     outcome: dict[str, object] = {}
 
     def run() -> None:
         try:
-            outcome["value"] = work(stage)
+            outcome["value"] = work()
         except BaseException as err:  # re-raised in the script thread
             outcome["error"] = err
 
-    worker = threading.Thread(target=run, name="kadash-load", daemon=True)
+    worker = threading.Thread(target=run, name=name, daemon=True)
     add_script_run_ctx(worker, get_script_run_ctx())
-    start = time.monotonic()
     worker.start()
     worker.join(QUIET_SECONDS)
     if worker.is_alive():
         box = st.empty()
         while worker.is_alive():
-            text = t(f"progress.{stage.name}", size=size)
-            seconds = f"{time.monotonic() - start:.0f}"
-            box.progress(
-                STAGES.get(stage.name, 0.5), text=t("progress.elapsed", text=text, seconds=seconds)
-            )
+            done, text = bar()
+            box.progress(done, text=text)
             worker.join(_POLL_SECONDS)
         box.empty()
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
     return outcome["value"]  # type: ignore[return-value]
+
+
+def run_with_progress(t: Translator, work: Callable[[Stage], T], *, size: str) -> T:
+    """Run ``work(stage)`` and return its result (or raise its error); while it runs past
+    :data:`QUIET_SECONDS`, show a bar (in the current container) with the stage and the
+    seconds spent. ``size`` is the file's size for people (``"97.8 MB"``)."""
+    stage = Stage()
+    start = time.monotonic()
+
+    def bar() -> tuple[float, str]:
+        text = t(f"progress.{stage.name}", size=size)
+        seconds = f"{time.monotonic() - start:.0f}"
+        return STAGES.get(stage.name, 0.5), t("progress.elapsed", text=text, seconds=seconds)
+
+    return run_showing_progress(lambda: work(stage), bar, name="kadash-load")

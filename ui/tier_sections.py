@@ -14,7 +14,7 @@ from kadash.groups import GROUP_FIELDS, compare_tierings, group_differences, tie
 from kadash.i18n import Translator, escape_markdown
 from kadash.sensitivity import boundary_sensitivity, closest_to_boundaries
 from kadash.settings import Settings
-from kadash.tiers import Tiering
+from kadash.tiers import Tiering, tier_ids
 from ui.widgets import download_csv, money_column, percent_column
 
 __all__ = ["sensitivity_section", "within_groups_section"]
@@ -22,6 +22,15 @@ __all__ = ["sensitivity_section", "within_groups_section"]
 
 def _bound_text(t: Translator, rule: str, bound: float) -> str:
     return t.money(bound) if rule == "absolute" else t.percent(bound, 1)
+
+
+def _boundaries(frame: pd.DataFrame, names: list[str]) -> list[str]:
+    """ "Upper | Lower" by tier name, for rows holding the tier ids ``upper`` and ``lower``."""
+    name_of = dict(zip(tier_ids(len(names)), names, strict=True))
+    return [
+        f"{name_of[u]} | {name_of[lo]}"
+        for u, lo in zip(frame["upper"], frame["lower"], strict=True)
+    ]
 
 
 def sensitivity_section(
@@ -40,13 +49,9 @@ def sensitivity_section(
         return
     step = t("sensitivity.step_money") if rule == "absolute" else t("sensitivity.step_share")
     st.caption(t("sensitivity.caption", step=step))
-    name_of = dict(zip([f"t{i + 1}" for i in range(len(names))], names, strict=True))
     shown = pd.DataFrame(
         {
-            t("sensitivity.boundary"): [
-                f"{name_of[u]} | {name_of[lo]}"
-                for u, lo in zip(table["upper"], table["lower"], strict=True)
-            ],
+            t("sensitivity.boundary"): _boundaries(table, names),
             t("sensitivity.bound"): [_bound_text(t, rule, b) for b in table["bound"]],
             t("sensitivity.moved"): [
                 f"{_bound_text(t, rule, a)} · {_bound_text(t, rule, b)}"
@@ -72,10 +77,7 @@ def sensitivity_section(
     )
     near = pd.DataFrame(
         {
-            t("sensitivity.boundary"): [
-                f"{name_of[u]} | {name_of[lo]}"
-                for u, lo in zip(closest["upper"], closest["lower"], strict=True)
-            ],
+            t("sensitivity.boundary"): _boundaries(closest, names),
             t("col.tier"): [names[i] for i in closest["tier"]],
             t("col.rank"): closest["rank"],
             t("col.customer_id"): closest["customer_id"],
