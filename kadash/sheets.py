@@ -137,5 +137,10 @@ def parquet_columns(data: bytes) -> tuple[list[str], list[pa.Array]]:
                 text = pc.cast(column, pa.string())
             except pa.ArrowNotImplementedError:  # lists, structs…: shown as Python writes them
                 text = pa.array(["" if v is None else str(v) for v in column.to_pylist()])
-        texts.append(pc.fill_null(text, "").combine_chunks())
+        text = pc.fill_null(text, "").combine_chunks()
+        try:  # a damaged file can hold bytes that are not UTF-8 in a text column
+            text.validate(full=True)
+        except pa.ArrowInvalid as err:
+            raise KadashError("error.corrupt", detail=str(err)) from None
+        texts.append(text)
     return list(table.column_names), texts

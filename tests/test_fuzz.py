@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -270,3 +271,11 @@ class TestParserPanics:
             raw = read_cells(data)
             result = parse_transactions(raw, guess_mapping(raw.header))
             assert result.rows_read == 2
+
+
+def test_parquet_text_that_is_not_utf8_is_refused():
+    """Found by the fuzz test above: a damaged Parquet file whose text column holds bytes that
+    are not UTF-8 is refused with the damaged-file message, not an Arrow error."""
+    data = (Path(__file__).parent / "data" / "damaged-utf8.parquet").read_bytes()
+    with pytest.raises(LoadError, match="cannot be read as a table"):
+        read_cells(data)
