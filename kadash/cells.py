@@ -7,6 +7,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from kadash.errors import Examples
+
 __all__ = ["arrow_text", "as_arrow", "digits_to_int", "examples", "flag", "normalized", "pick"]
 
 
@@ -37,12 +39,14 @@ def normalized(text: pa.Array) -> pa.Array:
     return pc.replace_substring_regex(minus, r"\s+", "")
 
 
-def examples(mask: np.ndarray, texts: pa.Array, lines: np.ndarray | None, limit: int = 2) -> str:
+def examples(
+    mask: np.ndarray, texts: pa.Array, lines: np.ndarray | None, limit: int = 2
+) -> Examples:
     """Up to ``limit`` cells where ``mask`` holds, quoted, with their line numbers (lines
     default to record index + 2, as below a one-line header)."""
     rows = np.flatnonzero(mask)[:limit]
     where = (lambda i: i + 2) if lines is None else (lambda i: int(lines[i]))
-    return ", ".join(f"{texts[int(i)].as_py()!r} (line {where(int(i))})" for i in rows)
+    return Examples((texts[int(i)].as_py(), where(int(i))) for i in rows)
 
 
 def digits_to_int(strings: pa.Array) -> np.ndarray:

@@ -159,6 +159,14 @@ def build_parser() -> argparse.ArgumentParser:
         description="Read a transactions CSV and print concentration and tier figures.",
     )
     report.add_argument("path", type=Path, help="transactions CSV file")
+    report.add_argument(
+        "--html",
+        type=Path,
+        metavar="OUT.html",
+        help="also write the executive report: one HTML file that opens offline in any browser "
+        "(key figures, Pareto, tiers and policy, clusters, migration, at-risk accounts), in the "
+        "--lang language",
+    )
     report.set_defaults(run=_run_report)
     rfm = commands.add_parser(
         "rfm",
@@ -448,7 +456,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (KadashError, ValueError) as err:
         # A KadashError says what to fix; any other ValueError also gets one line, not a
         # traceback: the input is what went wrong.
-        print(f"kadash: error: {err}", file=sys.stderr)
+        # In the output language: the error's English text is str(err).
+        shown = (
+            translator(args.lang).error(err, markdown=False, app=False)
+            if isinstance(err, KadashError)
+            else err
+        )
+        print(f"kadash: error: {shown}", file=sys.stderr)
         return 2
 
 
@@ -477,13 +491,18 @@ def _run_report(args: argparse.Namespace, t: Translator) -> int:
         raise _no_lines(analysis.parsed, t)
     if args.export:
         _write_workbook(args.export, analysis, t)
+    if args.html:
+        _write_html(args.html, loaded, settings, t, source=args.path.name)
     if args.json:
         data = report_dict(analysis) | ({"export": str(args.export)} if args.export else {})
+        data |= {"html": str(args.html)} if args.html else {}
         print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
     else:
         print(_summary_text(analysis, args.path.name, t))
         if args.export:
             print(t("cli.exported", path=str(args.export)))
+        if args.html:
+            print(t("report.cli_written", path=str(args.html)))
     return 0
 
 
@@ -636,6 +655,23 @@ def _write_workbook(path: Path, analysis: Analysis, t: Translator) -> None:
     )
     try:
         path.write_bytes(data)
+    except OSError as err:
+        raise KadashError("error.cannot_write", path=str(path), detail=err.strerror) from None
+
+
+def _write_html(
+    path: Path, loaded: Loaded, settings: Settings, t: Translator, *, source: str
+) -> None:
+    """Write the executive report, or say in one line why it cannot be written."""
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise KadashError("report.error_suffix", path=str(path))
+    # Imported here: plotly (and plotly.js) is loaded only by the command that draws.
+    from kadash.html_report import executive_report
+
+    stamp = datetime.now().astimezone().isoformat(timespec="seconds")
+    document = executive_report(loaded, settings, t, generated=stamp, source_name=source)
+    try:
+        path.write_text(document, encoding="utf-8")
     except OSError as err:
         raise KadashError("error.cannot_write", path=str(path), detail=err.strerror) from None
 

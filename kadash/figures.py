@@ -7,6 +7,7 @@ translator.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,7 @@ __all__ = [
     "pareto_figure",
     "pca_figure",
     "quadrant_figure",
+    "scenario_figure",
     "tier_color",
     "tier_share_figure",
     "trend_figure",
@@ -70,6 +72,95 @@ def _layout(fig: go.Figure, *, title: str, height: int = 460) -> go.Figure:
     fig.update_xaxes(gridcolor=_GRID, zeroline=False)
     fig.update_yaxes(gridcolor=_GRID, zeroline=False)
     return fig
+
+
+# -- axes of amounts and counts --------------------------------------------------------------
+def _nice_ticks(low: float, high: float, target: int = 6) -> list[float]:
+    """Round tick values from at or below ``low`` to at or above ``high``: steps of 1, 2 or 5
+    times a power of ten, the smallest that makes at most ``target`` steps of the range."""
+    if not high - low > 1e-9 * max(abs(low), abs(high)):  # one value: a range around it
+        spread = abs(high) / 2 or 1.0
+        low, high = low - spread, high + spread
+    raw = (high - low) / target
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw * (1 - 1e-9))
+    digits = max(0, -math.floor(math.log10(step)))  # digits past the step's own: float noise
+    first, last = math.floor(low / step + 1e-9), math.ceil(high / step - 1e-9)
+    first -= round(first * step, digits) > low  # the tolerance for noise let an end through
+    last += round(last * step, digits) < high
+    return [float(round(k * step, digits)) or 0.0 for k in range(first, last + 1)]
+
+
+def _log_ticks(low: float, high: float) -> list[float]:
+    """Tick values for a log axis over ``low`` … ``high`` (both > 0): the powers of ten, or 1, 2
+    and 5 times each where that leaves fewer than three in the range, with one tick past each
+    end. A range too narrow for three of those gets even steps instead."""
+    first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
+    for multiples in ((1,), (1, 2, 5)):
+        ladder = [
+            float(round(m * 10.0**e, max(0, -e))) for e in range(first, last + 1) for m in multiples
+        ]
+        inside = [v for v in ladder if low <= v <= high]
+        if len(inside) >= 3:
+            below, above = [v for v in ladder if v < low][-1:], [v for v in ladder if v > high][:1]
+            return below + inside + above
+    return [v for v in _nice_ticks(low, high) if v > 0]
+
+
+def _tick_text(t: Translator, value: float, factor: float, key: str) -> str:
+    """``value`` in the unit ``factor`` (``key`` in the catalogue; 1 and "" for none), with as
+    few decimals as it needs (0.5億, 1億, 1.25億)."""
+    x = value / factor
+    decimals = next((d for d in range(5) if abs(round(x, d) - x) <= 1e-9 * max(1.0, abs(x))), 4)
+    text = t.number(round(x, decimals) or 0.0, decimals)  # or 0.0: no "-0"
+    return t(key, x=text) if key and x else text
+
+
+def _short_ticks(t: Translator, low: float, high: float, *, log: bool = False) -> tuple[list, list]:
+    """Tick values over ``low`` … ``high`` and their texts in this language's short units
+    (``500萬``, ``1,000萬`` …). A linear axis writes every tick in one unit, the largest its
+    biggest tick reaches (0, 0.5億, 1億, 1.5億); a log axis spans several, so each tick takes
+    its own (1,000, 1萬, 10萬, 100萬)."""
+    values = _log_ticks(low, high) if log else _nice_ticks(low, high)
+    if log:
+        return values, [_tick_text(t, v, *_unit_of(t, v)) for v in values]
+    shared = _unit_of(t, max(abs(v) for v in values))
+    return values, [_tick_text(t, v, *shared) for v in values]
+
+
+def _unit_of(t: Translator, value: float) -> tuple[float, str]:
+    """The largest short unit ``value`` reaches, as ``(factor, catalogue key)``; ``(1, "")``
+    below the smallest."""
+    return next(((f, k) for f, k, _ in t.number_units if abs(value) >= f), (1.0, ""))
+
+
+def _short_axis(
+    fig: go.Figure,
+    t: Translator,
+    axis: str,
+    low: float,
+    high: float,
+    *,
+    log: bool = False,
+    **where: object,
+) -> None:
+    """Label an axis of amounts (currency units) or counts in this language's short units.
+
+    English keeps plotly's own ticks (they follow zooming) with the suffixes k, M and B;
+    ``exponentformat="B"`` because d3's SI format (``tickformat="~s"``) writes G for
+    billions. Chinese counts in 萬 and 億 (万, 亿), which plotly cannot write, so the ticks are
+    computed here from the data range ``low`` … ``high`` (every value the axis must show,
+    0 included where the plot starts at 0) and given as values and texts. ``where`` selects
+    the subplot (``row=1, col=1``).
+    """
+    update = fig.update_xaxes if axis == "x" else fig.update_yaxes
+    if t.number_style == "western" or not (math.isfinite(low) and math.isfinite(high)):
+        update(exponentformat="B", **where)
+        return
+    if log and not low > 0:
+        raise ValueError(f"A log axis needs values above 0; the lowest is {low}.")
+    values, texts = _short_ticks(t, low, high, log=log)
+    update(tickmode="array", tickvals=values, ticktext=texts, **where)
 
 
 def pareto_figure(
@@ -377,7 +468,10 @@ def whale_figure(curve: pd.DataFrame, summary: ProfitSummary, *, t: Translator) 
     if as_share:
         fig.update_yaxes(title=t("whale.y"), tickformat=".0%", range=[0, top * 1.1 or 1])
     else:
-        fig.update_yaxes(title=t("whale.y_amount"), tickformat="~s")
+        fig.update_yaxes(title=t("whale.y_amount"))
+        amounts = y.to_numpy(dtype=np.float64)
+        lowest, highest = min(low, float(amounts.min(initial=0))), max(top, amounts.max(initial=0))
+        _short_axis(fig, t, "y", lowest, float(highest))
     # A legend, as the Pareto curve drawn beside it has: the two plots then line up.
     fig.update_layout(showlegend=True)
     return _layout(fig, title=t("whale.title"), height=500)
@@ -512,10 +606,9 @@ def quadrant_figure(
         subtitle = dict(text=" · ".join(notes), font=dict(size=13, color="#5b6773"))
         fig.update_layout(title_subtitle=subtitle, margin=dict(t=110))
     fig.update_xaxes(
-        title=t("quadrant.x_log" if log else "quadrant.x"),
-        type="log" if log else "linear",
-        tickformat="~s",
+        title=t("quadrant.x_log" if log else "quadrant.x"), type="log" if log else "linear"
     )
+    _short_axis(fig, t, "x", *x_ends, log=log)
     fig.update_yaxes(title=t("quadrant.y"), tickformat=".0%", range=y_ends)
     return fig
 
@@ -695,8 +788,10 @@ def cluster_scatter_figure(
         update(
             title=t("clusters.log_axis", axis=title) if log else title,
             type="log" if log else "linear",
-            tickformat=".0%" if share else "~s",
+            tickformat=".0%" if share else None,
         )
+        if not share and len(values):
+            _short_axis(fig, t, axis, float(values.min()), float(values.max()), log=log)
     return fig
 
 
@@ -831,7 +926,8 @@ def elbow_figure(
     fig.update_layout(showlegend=True, legend=dict(y=-0.3))
     fig.update_annotations(font=dict(size=14, color="#5b6773"))  # the panel titles
     fig.update_xaxes(title=t("clusters.k_axis"), tickmode="linear", dtick=1)
-    fig.update_yaxes(tickformat="~s", row=1, col=1)
+    inertia = scan["inertia"].to_numpy(dtype=np.float64)
+    _short_axis(fig, t, "y", 0.0, float(np.nanmax(inertia, initial=0.0)), row=1, col=1)
     fig.update_yaxes(tickformat=".2f", row=1, col=2)
     return fig
 
@@ -976,9 +1072,11 @@ def account_figure(history: pd.DataFrame, *, t: Translator, has_profit: bool) ->
     _layout(fig, title=title, height=440)
     fig.update_layout(bargap=0.25, showlegend=True, hovermode="x unified")
     fig.update_xaxes(type="date", tickformat="%Y-%m", ticklabelmode="period", showgrid=False)
-    fig.update_yaxes(
-        title=t("account.chart_y"), tickformat="~s", zeroline=True, zerolinecolor="#8a96a3"
-    )
+    fig.update_yaxes(title=t("account.chart_y"), zeroline=True, zerolinecolor="#8a96a3")
+    amounts = [0.0, *(revenue / MONEY_SCALE)]
+    if has_profit:
+        amounts += [v / MONEY_SCALE for v in profit if not np.isnan(v)]
+    _short_axis(fig, t, "y", min(amounts), max(amounts))
     return fig
 
 
@@ -1050,7 +1148,7 @@ def trend_figure(
     if not measures:
         raise ValueError("Choose at least one measure to draw.")
     rows = len(measures)
-    x = trend["period"].astype(str).tolist()
+    x = [t.period(p) for p in trend["period"].astype(str)]
     partial = trend["partial"].to_numpy(dtype=bool)
     # A dashed segment joins a partial period to its neighbour.
     near = partial | np.append(partial[1:], False) | np.insert(partial[:-1], 0, False)
@@ -1283,4 +1381,87 @@ def migration_sankey(
                 showarrow=False,
                 font=dict(size=15, color="#52606d"),
             )
+    return fig
+
+
+# -- two standards side by side ----------------------------------------------------------------
+def scenario_figure(
+    summaries: Sequence[pd.DataFrame],
+    labels: Sequence[str],
+    *,
+    t: Translator,
+) -> go.Figure:
+    """Each standard's share of revenue by tier as one horizontal 100 % stacked bar, the
+    standards one above the other, each segment labelled with its tier and share.
+
+    Parameters
+    ----------
+    summaries
+        One tier breakdown per standard (:func:`kadash.tiers.summarize_tiers`), top tier
+        first.
+    labels
+        The standards' names, one per summary (escaped here, as are the tier names: both can
+        come from a link).
+    t
+        Translator.
+    """
+    if len(summaries) != len(labels):
+        raise ValueError(f"Give one label per standard: {len(summaries)} and {len(labels)}.")
+    hover = t(
+        "scenarios.figure_hover",
+        standard="%{customdata[0]}",
+        tier="%{customdata[1]}",
+        share="%{x:.1%}",
+        customers="%{customdata[2]}",
+        customer_share="%{customdata[3]}",
+    )
+    fig = go.Figure()
+    # Numbered rows with the names as tick labels: the same standard may be picked twice.
+    for row, (summary, label) in enumerate(zip(summaries, labels, strict=True)):
+        count, standard = len(summary), escape_html(label)
+        for i, tier in enumerate(summary.itertuples(index=False)):
+            share = float(tier.revenue_share)
+            name = escape_html(tier.name)
+            light = i >= 2 or i == count - 1  # dark ink on the pale blues and the grey
+            fig.add_trace(
+                go.Bar(
+                    y=[row],
+                    x=[None if np.isnan(share) else share],
+                    orientation="h",
+                    name=name,
+                    legendgroup=f"standard{row}",
+                    legendgrouptitle_text=standard if i == 0 else None,
+                    marker=dict(color=tier_color(i, count), line=dict(color="white", width=1)),
+                    text=[f"{name}<br>{t.percent(share, 0)}"],
+                    textposition="inside",
+                    insidetextanchor="middle",
+                    textfont=dict(color=_INK if light else "white"),
+                    customdata=[
+                        [
+                            standard,
+                            name,
+                            t.number(int(tier.customers)),
+                            t.percent(float(tier.customer_share)),
+                        ]
+                    ],
+                    hovertemplate=hover + "<extra></extra>",
+                )
+            )
+    rows = list(range(len(labels)))
+    fig.update_layout(
+        barmode="relative",  # a loss-making tier (net returns) goes left of 0
+        bargap=0.35,
+        uniformtext=dict(minsize=11, mode="hide"),
+    )
+    _layout(fig, title=t("scenarios.figure_title"), height=200 + 90 * len(labels))
+    # Below the axis title: the group titles (the standards' names) can be long.
+    fig.update_layout(legend=dict(groupclick="toggleitem", y=-0.32))
+    fig.update_xaxes(title=t("scenarios.figure_axis"), tickformat=".0%", rangemode="tozero")
+    fig.update_yaxes(
+        title=None,
+        tickvals=rows,
+        ticktext=[escape_html(label) for label in labels],
+        autorange="reversed",
+        showgrid=False,
+    )
     return fig

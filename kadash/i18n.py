@@ -9,18 +9,21 @@ find any text on a page that did not come through the translator.
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime
 from functools import cache
 from typing import Any
 
 import numpy as np
 
+from kadash.errors import Examples, Term
 from kadash.exact import MONEY_SCALE
 from kadash.locales import DEFAULT_LANGUAGE, LANGUAGES, catalog
 
 __all__ = [
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
+    "NUMBER_STYLES",
     "PSEUDO",
     "PSEUDO_CLOSE",
     "PSEUDO_OPEN",
@@ -32,8 +35,31 @@ __all__ = [
 ]
 
 PSEUDO = "pseudo"
+_QUARTER = re.compile(r"(\d{4}) Q([1-4])")
+_FISCAL_YEAR = re.compile(r"FY(\d{4})")
 PSEUDO_OPEN, PSEUDO_CLOSE = "⟦", "⟧"
 _MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#+-.!|~$:")
+
+#: How each number style shortens large numbers: ``(factor, catalogue key, decimals)``, largest
+#: unit first. A language picks its style with the key ``number.unit_step`` in
+#: ``<lang>/units.toml``: the factor between its units, ``"1000"`` (western) or ``"10000"``
+#: (myriad; a number rather than a name, so the Chinese catalogues hold no English word).
+#: Decimals: K/M/B keep one (249.7M, 456.7K, as before). 萬 keeps one (1,234.5萬: up to five
+#: significant digits, as Chinese finance writes it); 億 keeps two (2.50億 rather than 2.5億, so a
+#: headline total of one to a few hundred 億 keeps three or more significant digits, as 249.7M
+#: does in English).
+NUMBER_STYLES: dict[str, tuple[tuple[float, str, int], ...]] = {
+    "western": (
+        (1e9, "number.billion", 1),
+        (1e6, "number.million", 1),
+        (1e3, "number.thousand", 1),
+    ),
+    "myriad": (
+        (1e8, "number.hundred_million", 2),
+        (1e4, "number.ten_thousand", 1),
+    ),
+}
+_UNIT_STEPS = {"1000": "western", "10000": "myriad"}
 
 
 def escape_markdown(text: str) -> str:
@@ -92,13 +118,57 @@ class Translator:
             return "–"
         return self.number(float(minor) / MONEY_SCALE, decimals)
 
-    def money_short(self, minor: int | float | np.integer) -> str:
-        """A compact amount for headline numbers: 12.3M, 456.7K (units translated)."""
-        value = float(minor) / MONEY_SCALE
-        for factor, key in ((1e9, "unit.billion"), (1e6, "unit.million"), (1e3, "unit.thousand")):
-            if abs(value) >= factor:
-                return self(key, x=f"{value / factor:,.1f}")
-        return self.number(value)
+    @property
+    def number_style(self) -> str:
+        """How this language shortens large numbers: ``"western"`` (K, M, B: steps of a
+        thousand) or ``"myriad"`` (萬/万 and 億/亿: steps of ten thousand), from the catalogue
+        key ``number.unit_step`` (``"1000"`` or ``"10000"``)."""
+        own = catalog(self.lang) if self.lang in LANGUAGES else catalog(DEFAULT_LANGUAGE)
+        step = own.get("number.unit_step", catalog(DEFAULT_LANGUAGE)["number.unit_step"])
+        if step not in _UNIT_STEPS:
+            raise ValueError(
+                f"number.unit_step of {self.lang!r} is {step!r}; use one of "
+                f"{', '.join(_UNIT_STEPS)} (kadash/locales/{self.lang}/units.toml)."
+            )
+        return _UNIT_STEPS[step]
+
+    @property
+    def number_units(self) -> tuple[tuple[float, str, int], ...]:
+        """The short-form units of this language, largest first, as ``(factor, catalogue key,
+        decimals)``: ``t(key, x="1.5")`` writes 1.5 of that unit (``1.5M``, ``1.5萬``)."""
+        return NUMBER_STYLES[self.number_style]
+
+    def number_short(self, value: float | int | np.integer | np.floating | None) -> str:
+        """A compact number for headlines and chart labels, the way this language counts.
+
+        English: ``456.7K``, ``12.3M``, ``1.2B`` (one decimal), plain below 1,000. Chinese:
+        ``1.2萬`` from 10,000, ``1,234.5萬`` (one decimal), ``12.35億`` from 100,000,000 (two
+        decimals), plain below 10,000 (``9,999``); Simplified Chinese writes 万 and 亿. Negative
+        numbers keep their sign; a missing value is an en dash. A value that rounds up to the
+        next unit is written in it (99,999,999 → ``1.00億``, not ``10,000.0萬``).
+        """
+        if value is None:
+            return "–"
+        value = float(value)
+        if math.isnan(value):
+            return "–"
+        steps = (*self.number_units, (1.0, "", 0))
+        size = abs(value)
+        i = next(i for i, (factor, _, _) in enumerate(steps) if size >= factor or factor == 1.0)
+        while i > 0 and round(size / steps[i][0], steps[i][2]) * steps[i][0] >= steps[i - 1][0]:
+            i -= 1
+        factor, key, decimals = steps[i]
+        text = f"{size / factor:,.{decimals}f}"
+        if value < 0 and text.strip("0.,"):  # no "-0" for a small negative number
+            text = f"-{text}"
+        return self(key, x=text) if key else text
+
+    def money_short(self, minor: int | float | np.integer | None) -> str:
+        """A compact amount (minor units in, currency units out) for headline numbers: 12.3M,
+        456.7K in English, 1,234.5萬 and 12.35億 in Chinese (see :meth:`number_short`)."""
+        if minor is None or (isinstance(minor, float) and math.isnan(minor)):
+            return "–"
+        return self.number_short(float(minor) / MONEY_SCALE)
 
     def plural(self, key: str, count: int, /, **values: Any) -> str:
         """The message for ``count`` things: ``<key>_one`` when count is 1 and this language
@@ -112,15 +182,20 @@ class Translator:
         or link) are escaped first."""
         return self(key, **{k: _escape_value(v) for k, v in values.items()})
 
-    def error(self, err: Exception, *, markdown: bool = True) -> str:
+    def error(self, err: Exception, *, markdown: bool = True, app: bool = True) -> str:
         """The message of an error in this language, as the app shows it (a
         :class:`~kadash.errors.KadashError` is translated by its key, in its ``app_error``
-        wording where there is one; anything else is shown as an unexpected problem). Values in
-        it are escaped for Markdown unless ``markdown`` is false."""
+        wording where there is one unless ``app`` is false, as on the command line; anything
+        else is shown as an unexpected problem). Values in it are escaped for Markdown unless
+        ``markdown`` is false."""
         key, params = getattr(err, "key", None), getattr(err, "params", {})
+        # Words of ours among the values (kadash.errors.Term, Examples), in this language.
+        params = {k: v.worded(self) if isinstance(v, Examples | Term) else v
+                  for k, v in params.items()}  # fmt: skip
         show = self.md if markdown else self
-        if key is not None and self.has(app := key.replace("error.", "app_error.", 1)):
-            return show(app, **params)  # the app's wording: no command-line flags
+        in_app = key.replace("error.", "app_error.", 1) if key is not None else None
+        if app and in_app is not None and self.has(in_app):
+            return show(in_app, **params)  # the app's wording: no command-line flags
         if key is not None and self.has(key):
             return show(key, **params)
         return show("error.unexpected", detail=str(err))
@@ -132,6 +207,17 @@ class Translator:
         if days < 730:
             return self("unit.months", n=self.number(days / 30.4375))
         return self("unit.years", x=self.number(days / 365.25, 1))
+
+    def period(self, label: object) -> str:
+        """A period's language-neutral label (:mod:`kadash.periods`, :mod:`kadash.trend`:
+        ``"2025 Q1"``, ``"FY2025"``, ``"2025"``, ``"2025-03"``, a date range) as this
+        language writes it (``2025 年第 1 季``)."""
+        text = str(label)
+        if match := _QUARTER.fullmatch(text):
+            return self("period.quarter", year=match[1], q=match[2])
+        if match := _FISCAL_YEAR.fullmatch(text):
+            return self("period.fiscal_year", year=match[1])
+        return text
 
     def date(self, value: date | datetime | np.datetime64 | None) -> str:
         """ISO date (``2024-01-05``)."""

@@ -29,7 +29,7 @@ import pyarrow.csv as pa_csv
 from kadash.cells import string_buffers
 from kadash.columns import find_header_row, recognised_fields
 from kadash.encodings import canonical_encoding, detect_encoding
-from kadash.errors import KadashError
+from kadash.errors import KadashError, Term
 from kadash.sheets import OLE2_MAGIC, PARQUET_MAGIC, ZIP_MAGIC, excel_rows, parquet_columns
 
 __all__ = [
@@ -379,7 +379,9 @@ def _check_columns(names: list[str], delimiter: str | None, sheet: str | None = 
     if delimiter is None:
         raise LoadError("error.single_column_sheet", column=names[0], sheet=sheet or "")
     shown = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}[delimiter]
-    raise LoadError("error.single_column", column=names[0], delimiter=shown)
+    raise LoadError(
+        "error.single_column", column=names[0], delimiter=Term(f"error.delimiter_{shown}")
+    )
 
 
 def _late_encoding(data: bytes, start: int) -> str:

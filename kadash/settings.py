@@ -68,6 +68,8 @@ class Settings:
         Capacity check: most top-tier accounts one sales rep should hold.
     fiscal_start
         First month of the fiscal year (1 = January: fiscal years are calendar years).
+    anonymise
+        Show customers by code instead of id and name everywhere (:mod:`kadash.anonymise`).
     """
 
     basis: str = "revenue"
@@ -81,6 +83,7 @@ class Settings:
     policy: tuple[PolicyRow, ...] = ()
     top_accounts: int = 10
     fiscal_start: int = 1
+    anonymise: bool = False
     version: int = SETTINGS_VERSION
 
     # -- derived values ---------------------------------------------------------------
@@ -133,6 +136,8 @@ class Settings:
         limit = self.top_accounts
         if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
             raise KadashError("error.settings_value", name="top_accounts", value=self.top_accounts)
+        if not isinstance(self.anonymise, bool):
+            raise KadashError("error.settings_value", name="anonymise", value=self.anonymise)
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise KadashError("error.date_order", start=self.date_from, end=self.date_to)
         for name, _ in self.filters:
@@ -240,7 +245,7 @@ class Settings:
         if not isinstance(version, int) or version > SETTINGS_VERSION or version < 1:
             raise KadashError("error.settings_version", got=version, want=SETTINGS_VERSION)
         known = {"basis", "scheme", "cutoffs", "names", "date_from", "date_to", "filters"}
-        known |= {"thresholds", "policy", "top_accounts", "fiscal_start"}
+        known |= {"thresholds", "policy", "top_accounts", "fiscal_start", "anonymise"}
         unknown = sorted(set(data) - known)
         if unknown:
             raise KadashError("error.settings_unknown", keys=", ".join(unknown))
@@ -262,6 +267,10 @@ class Settings:
             kwargs["top_accounts"] = _typed(data["top_accounts"], int, "top_accounts")
         if "fiscal_start" in data:
             kwargs["fiscal_start"] = _typed(data["fiscal_start"], int, "fiscal_start")
+        if "anonymise" in data:
+            if not isinstance(data["anonymise"], bool):
+                raise KadashError("error.settings_value", name="anonymise", value=data["anonymise"])
+            kwargs["anonymise"] = data["anonymise"]
         if "names" in data:
             names = _typed(data["names"], list, "names")
             kwargs["names"] = tuple(_typed(n, str, "names") for n in names)
@@ -315,6 +324,8 @@ class Settings:
             params["top_accounts"] = str(self.top_accounts)
         if self.fiscal_start != default.fiscal_start:
             params["fiscal_start"] = str(self.fiscal_start)
+        if self.anonymise:
+            params["anon"] = "1"
         if self.date_from:
             params["from"] = self.date_from.isoformat()
         if self.date_to:
@@ -349,7 +360,7 @@ class Settings:
             nonlocal settings
             try:
                 settings = change(settings).validate()
-            except (KadashError, ValueError, TypeError, RecursionError):
+            except (KadashError, ValueError, TypeError, KeyError, RecursionError):
                 ignored.append(key)
 
         if (thresholds := first("thresholds")) is not None:
@@ -374,6 +385,8 @@ class Settings:
             attempt("top_accounts", lambda s: replace(s, top_accounts=int(top)))
         if (month := first("fiscal_start")) is not None:
             attempt("fiscal_start", lambda s: replace(s, fiscal_start=int(month)))
+        if (anon := first("anon")) is not None:
+            attempt("anon", lambda s: replace(s, anonymise={"1": True, "0": False}[anon]))
         if (start := first("from")) is not None:
             attempt("from", lambda s: replace(s, date_from=_as_date(start)))
         if (end := first("to")) is not None:

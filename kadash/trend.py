@@ -256,7 +256,7 @@ def trend_table(
 
     return pd.DataFrame(
         {
-            t("trend.col_period"): trend["period"].to_numpy(dtype=object),
+            t("trend.col_period"): [t.period(p) for p in trend["period"]],
             t("trend.col_start"): [d.date() for d in trend["start"]],
             t("trend.col_end"): [d.date() for d in trend["end"]],
             t("trend.col_partial"): trend["partial"].to_numpy(),

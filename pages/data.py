@@ -9,9 +9,10 @@ from kadash.errors import KadashError
 from kadash.export import rejected_table
 from kadash.i18n import Translator, escape_markdown
 from kadash.parse import REJECT_REASONS
+from ui import state
 from ui.data import ParseSummary, View
 from ui.source_forms import QUESTIONS, mapping_form, open_questions, reading_form
-from ui.widgets import LAZY_ROWS, download_csv, file_size, show_error, start_page
+from ui.widgets import LAZY_ROWS, download_csv, file_size, show_error, source_name, start_page
 
 _FORMATS = {
     "csv": "data.format_csv",
@@ -22,8 +23,7 @@ _FORMATS = {
 
 def _file_facts(t: Translator, view: View) -> None:
     facts, source = view.facts(), view.source
-    name = t("source.sample_name") if source.is_sample else escape_markdown(source.name)
-    st.caption(t("data.file_line", name=name, digest=source.digest[:16]))
+    st.caption(t("data.file_line", name=source_name(t, source), digest=source.digest[:16]))
     cols = st.columns(4, border=True)
     cols[0].metric(t("data.size"), file_size(t, source.size))
     cols[1].metric(t("data.format"), t(_FORMATS[facts.format]))
@@ -128,13 +128,19 @@ def render() -> None:
             show_error(t, err)
     if summary is not None:
         _row_account(t, view, summary)
+    if state.presenting():  # set-up is hidden in a workshop
+        st.caption(t("workshop.setup_hidden"))
+        return
     with st.expander(t("data.reading_title"), icon=":material/tune:"):
         reading_form(t, view, summary)
     # Open when the columns need the user's attention; tucked away when they were recognised.
     with st.expander(t("data.mapping_title"), expanded=summary is None, icon=":material/edit:"):
         mapping_form(t, view)
     with st.expander(t("data.preview_title"), expanded=summary is None, icon=":material/table:"):
-        st.dataframe(view.facts().preview.rename_axis(t("col.line")), height="auto")
+        if view.anonymous:  # the file's own cells would name the customers
+            st.caption(t("workshop.preview_hidden"))
+        else:
+            st.dataframe(view.facts().preview.rename_axis(t("col.line")), height="auto")
 
 
 if __name__ == "__main__":

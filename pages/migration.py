@@ -96,8 +96,8 @@ def render() -> None:
         m,
         names,
         t=t,
-        first_label=t("migration.before", label=first.label),
-        second_label=t("migration.after", label=second.label),
+        first_label=t("migration.before", label=t.period(first.label)),
+        second_label=t("migration.after", label=t.period(second.label)),
     )
     st.plotly_chart(chart, key="migration.sankey")
     _matrix(t, m, names)

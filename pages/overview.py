@@ -21,6 +21,7 @@ from kadash.customers import headline
 from kadash.figures import pareto_figure
 from kadash.i18n import Translator
 from ui.data import View
+from ui.guide import notes
 from ui.widgets import basis_picker, percent_column, require_customers, start_page
 
 
@@ -193,6 +194,7 @@ def _major_customers(t: Translator, by_revenue: pd.DataFrame) -> None:
 
 def render() -> None:
     view, t = start_page("overview.title", "overview.caption")
+    notes(t, "why", "overview_read")
     summary = require_customers(t, view)
     _kpis(t, view.ranked("revenue"), summary.has_profit)
     _pareto_and_concentration(view, t, summary.has_profit)

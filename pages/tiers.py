@@ -16,6 +16,8 @@ from kadash.report import tier_names_for, tier_settings
 from kadash.tiers import summarize_tiers, tier_boundaries
 from ui import state
 from ui.data import View
+from ui.guide import notes
+from ui.scenario_widgets import scenarios_section
 from ui.tier_controls import apply_computed, computed_suggestion, tier_controls
 from ui.tier_sections import sensitivity_section, within_groups_section
 from ui.widgets import (
@@ -156,8 +158,13 @@ def _tiers(view: View, t: Translator, has_profit: bool) -> None:
     )
     st.subheader(t("tiers.breakdown_title"), anchor=False)
     _breakdown(t, summary, has_profit, settings.scheme + "|".join(names))
-    customers, sensitivity, groups = st.tabs(
-        [t("tiers.customers_title"), t("sensitivity.title"), t("groups.title")]
+    customers, sensitivity, groups, compare = st.tabs(
+        [
+            t("tiers.customers_title"),
+            t("sensitivity.title"),
+            t("groups.title"),
+            t("scenarios.title"),
+        ]
     )
     with customers:
         _customer_list(t, ranked, tiering.tiers, names)
@@ -165,10 +172,13 @@ def _tiers(view: View, t: Translator, has_profit: bool) -> None:
         sensitivity_section(t, settings, ranked, tiering, names)
     with groups:
         within_groups_section(t, settings, ranked, tiering, names)
+    with compare:
+        scenarios_section(t, settings, ranked, has_profit)
 
 
 def render() -> None:
     view, t = start_page("tiers.title", "tiers.caption")
+    notes(t, "why", "tiers_read")
     summary = require_customers(t, view)
     _tiers(view, t, summary.has_profit)
 

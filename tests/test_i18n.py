@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import kadash.i18n
 from kadash.columns import FIELDS
 from kadash.errors import KadashError
 from kadash.i18n import PSEUDO_CLOSE, PSEUDO_OPEN, Translator, translator
@@ -85,8 +86,14 @@ class TestTranslator:
     def test_pseudo_wraps_formatted_text(self):
         assert translator("pseudo")("tier.generic", n=3) == f"{PSEUDO_OPEN}Tier 3{PSEUDO_CLOSE}"
 
-    def test_fallback_to_english(self):
-        assert translator("zh-Hant")("nav.tiers") == "Tiers"
+    def test_fallback_to_english(self, monkeypatch):
+        # Patched catalogues: the real Chinese ones leave no key untranslated to fall back from.
+        fake = {"en": {"a.only_en": "English", "a.both": "Both"}, "zh-Hant": {"a.both": "兩者"}}
+        monkeypatch.setattr(kadash.i18n, "catalog", fake.__getitem__)
+        assert Translator("zh-Hant")("a.only_en") == "English"
+        assert Translator("zh-Hant")("a.both") == "兩者"
+
+    def test_chinese_messages(self):
         assert translator("zh-Hant")("tier.ibm.diamond") == "鑽石"
 
     def test_unknown_language(self):

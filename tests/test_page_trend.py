@@ -167,4 +167,4 @@ class TestControls:
 def test_traditional_chinese():
     at = _page("zh-Hant")
     assert at.title[0].value == "集中度趨勢"
-    assert "2025 Q4 前 20% 的客戶帶來" in _plain(at.markdown[0].value).replace("**", "")
+    assert "2025 年第 4 季，前 20% 的客戶帶來" in _plain(at.markdown[0].value).replace("**", "")

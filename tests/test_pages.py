@@ -391,14 +391,16 @@ _KNOWN_TYPES = {
     "page_link",
     "form_submit_button",
     "number_input",
+    "toggle",
     "progress",
     "tab",
     "tab_container",
     "data_editor",
     *_SKIP_TYPES,
 }
-# Widgets whose options are the user's data (header names, region values), not our text.
-_DATA_OPTIONS = re.compile(r"-(filters\.|data\.map\.|source\.server)")
+# Widgets whose options are the user's data (header names, region values) or the names of
+# the languages (each in its own language), not our text to translate.
+_DATA_OPTIONS = re.compile(r"-(filters\.|data\.map\.|source\.server|workshop\.language)")
 _PLACEHOLDER = re.compile(r"%\{[^}]*\}|<[^>]+>")
 
 
@@ -428,8 +430,10 @@ def _plotly_texts(spec: str) -> list[str]:
     layout = fig.get("layout", {})
     texts = [layout.get("title", {}).get("text", "")]
     texts += [a.get("text", "") for a in layout.get("annotations", [])]
-    for axis in ("xaxis", "yaxis"):
-        texts.append(layout.get(axis, {}).get("title", {}).get("text", ""))
+    for name, axis in layout.items():
+        if name.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
+            texts.append(axis.get("title", {}).get("text", ""))
+            texts += [str(v) for v in axis.get("ticktext", [])]
     for trace in fig.get("data", []):
         texts += [trace.get("name", ""), trace.get("hovertemplate", "")]
         texts += [t for t in trace.get("text", []) if isinstance(t, str)]
@@ -442,8 +446,11 @@ def _plotly_texts(spec: str) -> list[str]:
     return texts
 
 
-def _untranslated(at: AppTest, data_words: set[str]) -> list[str]:
-    found: list[str] = []
+def our_texts(at: AppTest, data_words: set[str]) -> list[tuple[str, str]]:
+    """(element type, text) for every text of ours on the page: labels, help, messages,
+    options of our widgets, chart titles, axes and legends, table headers (not the user's
+    data: cells of data tables, options that are data values, and ``data_words``)."""
+    found: list[tuple[str, str]] = []
 
     def walk(node) -> None:
         kind = getattr(node, "type", None)
@@ -471,14 +478,16 @@ def _untranslated(at: AppTest, data_words: set[str]) -> list[str]:
                 frame = node.value
                 texts += [str(c) for c in frame.columns if str(c) not in data_words]
                 texts += [str(n) for n in frame.index.names if n is not None]
-            found.extend(
-                f"{kind}: {t!r}" for t in texts if t and _has_words(t) and t not in data_words
-            )
+            found.extend((kind, t) for t in texts if t and t not in data_words)
         for child in getattr(node, "children", {}).values():
             walk(child)
 
     walk(at._tree)
     return found
+
+
+def _untranslated(at: AppTest, data_words: set[str]) -> list[str]:
+    return [f"{kind}: {t!r}" for kind, t in our_texts(at, data_words) if _has_words(t)]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -607,7 +616,8 @@ class TestOddStates:
 
     def test_link_with_values_the_data_lacks(self):
         at = _ok(_app(query={"region": "Nowhere", "from": "2030-01-01"}))
-        assert any("region" in w.value and "from" in w.value for w in at.warning)
+        # named as the sidebar names them: the filter and the date range
+        assert any("left out: Region, Date range." in w.value for w in at.warning)
         assert _metric(at, "Customers") == f"{len(_sample_values()):,}"
         assert "region" not in at.query_params and "from" not in at.query_params
 

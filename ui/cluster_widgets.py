@@ -58,34 +58,34 @@ T = TypeVar("T")
 
 # -- cached steps ----------------------------------------------------------------------------
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _features(digest, read, mapping, parse, filters, _view: View) -> pd.DataFrame:
+def _features(data, filters, _view: View) -> pd.DataFrame:
     return clusters.customer_features(_view.ranked("revenue"))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _fit(digest, read, mapping, parse, filters, chosen, k, seed, _view: View) -> ClusterFit:
-    features = _features(digest, read, mapping, parse, filters, _view)
+def _fit(data, filters, chosen, k, seed, _view: View) -> ClusterFit:
+    features = _features(data, filters, _view)
     # No silhouette here: the scan has it for the same k and seed (and on many customers it
     # costs more than the fit).
     return clusters.fit_clusters(features, chosen, k, seed=seed, threads=THREADS, score=False)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _scan(digest, read, mapping, parse, filters, chosen, seed, ks, _view: View, _progress=None):
-    features = _features(digest, read, mapping, parse, filters, _view)
+def _scan(data, filters, chosen, seed, ks, _view: View, _progress=None):
+    features = _features(data, filters, _view)
     return clusters.scan_k(features, chosen, ks, seed=seed, threads=THREADS, progress=_progress)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _stability(digest, read, mapping, parse, filters, chosen, k, _view: View) -> float:
-    features = _features(digest, read, mapping, parse, filters, _view)
+def _stability(data, filters, chosen, k, _view: View) -> float:
+    features = _features(data, filters, _view)
     return clusters.stability(features, chosen, k, threads=THREADS)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _projection(digest, read, mapping, parse, filters, chosen, k, seed, _view: View):
-    features = _features(digest, read, mapping, parse, filters, _view)
-    fit = _fit(digest, read, mapping, parse, filters, chosen, k, seed, _view)
+def _projection(data, filters, chosen, k, seed, _view: View):
+    features = _features(data, filters, _view)
+    fit = _fit(data, filters, chosen, k, seed, _view)
     return clusters.pca_projection(features, fit, chosen)
 
 
@@ -98,7 +98,7 @@ class ClusterData:
 
     @property
     def _key(self) -> tuple:
-        return (*self.view._args, _filters_key(self.view.settings))
+        return (self.view._args, _filters_key(self.view.settings))
 
     def customers(self) -> pd.DataFrame:
         return self.view.ranked("revenue")

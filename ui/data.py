@@ -14,12 +14,13 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+from kadash.anonymise import anonymise
 from kadash.columns import FILTER_FIELDS, check_mapping, guess_mapping
 from kadash.concentration import rank_customers
 from kadash.customers import filter_options, filter_transactions, summarize_customers
@@ -28,9 +29,11 @@ from kadash.load import file_format
 from kadash.parse import ParseResult
 from kadash.settings import Settings
 from kadash.sheets import sheet_names
+from ui import state
 
 __all__ = [
     "SAMPLE_PATH",
+    "SAMPLE_PATHS",
     "FileFacts",
     "ParseSummary",
     "Problems",
@@ -44,6 +47,11 @@ __all__ = [
 ]
 
 SAMPLE_PATH = Path(__file__).resolve().parent.parent / "data" / "sample" / "transactions.csv"
+#: The bundled samples by :data:`ui.state.SAMPLES` code.
+SAMPLE_PATHS: dict[str, Path] = {
+    "en": SAMPLE_PATH,
+    "zh": SAMPLE_PATH.with_name("transactions_zh.csv"),
+}
 UPLOAD_KEY = "source.upload"
 SERVER_FILE = "kadash.server_file"  # (name, resolved path) of the file chosen on the server
 _DIGESTS = "kadash.digests"
@@ -110,7 +118,8 @@ def current_source() -> Source:
             return Source(name, _file_digest(path), path.stat().st_size, "server", path=path)
         except OSError:  # removed since it was chosen
             st.session_state[SERVER_FILE] = None
-    return _sample(str(SAMPLE_PATH), SAMPLE_PATH.stat().st_mtime)
+    path = SAMPLE_PATHS[state.sample_choice()]
+    return _sample(str(path), path.stat().st_mtime)
 
 
 def set_mapping(digest: str, header: tuple[str, ...], mapping: dict[str, str] | None) -> None:
@@ -203,15 +212,26 @@ def _loaded(
     )
 
 
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _anonymised(
+    digest: str, read: Read, mapping: Mapping_, parse: Parse, _payload: Payload
+) -> ParseResult:
+    return anonymise(_loaded(digest, read, mapping, parse, _payload).parsed)
+
+
 def _parsed(
     digest: str,
     read: Read,
     mapping: Mapping_,
     parse: Parse,
+    anon: bool,
     _payload: Payload,
     _progress: Progress = None,
 ) -> ParseResult:
-    return _loaded(digest, read, mapping, parse, _payload, _progress).parsed
+    """The parse, with customers coded when the settings say to anonymise (see
+    :mod:`kadash.anonymise`): every later step starts here, so no view can show a name."""
+    parsed = _loaded(digest, read, mapping, parse, _payload, _progress).parsed
+    return _anonymised(digest, read, mapping, parse, _payload) if anon else parsed
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -235,9 +255,9 @@ class Problems:
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _problems(
-    digest: str, read: Read, mapping: Mapping_, parse: Parse, _payload: Payload
+    digest: str, read: Read, mapping: Mapping_, parse: Parse, anon: bool, _payload: Payload
 ) -> Problems:
-    parsed = _parsed(digest, read, mapping, parse, _payload)
+    parsed = _parsed(digest, read, mapping, parse, anon, _payload)
     return Problems(parsed.rejected, parsed.unreadable_profit, parsed.duplicates)
 
 
@@ -268,10 +288,11 @@ def _summary(
     read: Read,
     mapping: Mapping_,
     parse: Parse,
+    anon: bool,
     _payload: Payload,
     _progress: Progress = None,
 ) -> ParseSummary:
-    parsed = _parsed(digest, read, mapping, parse, _payload, _progress)
+    parsed = _parsed(digest, read, mapping, parse, anon, _payload, _progress)
     tx = parsed.transactions
     return ParseSummary(
         rows_read=parsed.rows_read,
@@ -298,11 +319,12 @@ def _lines(
     read: Read,
     mapping: Mapping_,
     parse: Parse,
+    anon: bool,
     filters: str,
     _payload: Payload,
     _s: Settings,
 ) -> pd.DataFrame:
-    tx = _parsed(digest, read, mapping, parse, _payload).transactions
+    tx = _parsed(digest, read, mapping, parse, anon, _payload).transactions
     return filter_transactions(
         tx, date_from=_s.date_from, date_to=_s.date_to, include=_s.filter_map
     )
@@ -314,12 +336,13 @@ def _ranked(
     read: Read,
     mapping: Mapping_,
     parse: Parse,
+    anon: bool,
     filters: str,
     basis: str,
     _payload: Payload,
     _s: Settings,
 ) -> pd.DataFrame:
-    lines = _lines(digest, read, mapping, parse, filters, _payload, _s)
+    lines = _lines(digest, read, mapping, parse, anon, filters, _payload, _s)
     return rank_customers(summarize_customers(lines), basis)
 
 
@@ -348,8 +371,14 @@ class View:
         return self.options.read_key
 
     @property
-    def _args(self) -> tuple[str, Read, Mapping_, Parse]:
-        return self.source.digest, self._read, _key(self.mapping()), self.options.parse_key
+    def _args(self) -> tuple[str, Read, Mapping_, Parse, bool]:
+        mapping = _key(self.mapping())
+        return self.source.digest, self._read, mapping, self.options.parse_key, self.anonymous
+
+    @property
+    def anonymous(self) -> bool:
+        """Customers are shown by code (:mod:`kadash.anonymise`)."""
+        return self.settings.anonymise
 
     def header(self) -> tuple[str, ...]:
         return self.facts().header
@@ -363,14 +392,23 @@ class View:
         return _shape(self.source.digest, self.source.payload)
 
     def loaded(self) -> Loaded:
-        """The whole file read and parsed with the mapping in use."""
-        return _loaded(*self._args, self.source.payload)
+        """The whole file read and parsed with the mapping in use (customers coded when
+        anonymised)."""
+        return self.loader()()
 
     def loader(self) -> Callable[[], Loaded]:
         """:meth:`loaded` for later, with the read options and mapping fixed now: a deferred
         download is built outside the script run, where this session's state is not at hand."""
-        args, payload = self._args, self.source.payload
-        return lambda: _loaded(*args, payload)
+        *args, anon = self._args
+        payload = self.source.payload
+
+        def load() -> Loaded:
+            loaded = _loaded(*args, payload)
+            if not anon:
+                return loaded
+            return replace(loaded, parsed=_anonymised(*args, payload))
+
+        return load
 
     def guessed_mapping(self) -> dict[str, str]:
         return guess_mapping(self.header())

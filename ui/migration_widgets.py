@@ -127,7 +127,7 @@ def _two_of(t: Translator, periods: tuple[Period, ...], prefix: str, back: int, 
         st.stop()
     by_label = {p.label: p for p in periods}
     labels = list(by_label)
-    name = lambda label: t("migration.period_name", label=label)  # noqa: E731
+    name = lambda label: t("migration.period_name", label=t.period(label))  # noqa: E731
     first = cols[0].selectbox(
         t("migration.first"), labels, index=max(len(labels) - 1 - back, 0), format_func=name,
         key=f"{prefix}.first.{labels[0]}",
@@ -224,7 +224,7 @@ def periods_line(t: Translator, view: View, first: Period, second: Period) -> No
             st.info(
                 t(
                     "migration.partial",
-                    periods=", ".join(p.label for p in cut),
+                    periods=", ".join(t.period(p.label) for p in cut),
                     start=t.date(data_start),
                     end=t.date(data_end),
                 ),

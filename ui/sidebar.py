@@ -16,12 +16,13 @@ import streamlit as st
 from kadash.columns import FILTER_FIELDS
 from kadash.errors import KadashError
 from kadash.files import list_data_files, resolve_data_file
-from kadash.i18n import Translator, escape_markdown
+from kadash.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator
 from kadash.settings import Settings
 from ui import state
 from ui.data import SERVER_FILE, UPLOAD_KEY, ParseSummary, View, current_source, data_folder
 from ui.progress import run_with_progress
-from ui.widgets import file_size, show_error
+from ui.report_widgets import report_download
+from ui.widgets import file_size, show_error, source_name
 
 __all__ = ["forget_data_widgets", "render_sidebar"]
 
@@ -32,6 +33,17 @@ _DATES = "filters.dates"
 _SERVER_PICK = "source.server"
 _SERVER_ERROR = "kadash.server_error"
 _URL_FILE_READ = "kadash.url_file_read"
+_LANGUAGE_PICK = "workshop.language"
+_PRESENT_PICK = "workshop.present"
+_ANONYMISE_PICK = "workshop.anonymise"
+_SAMPLE_PICK = "source.sample"
+# Presenting: key numbers large enough to read from the back of a room, and Streamlit's own
+# toolbar out of the way. A constant (no data in it).
+_PRESENT_CSS = """<style>
+[data-testid="stMetricValue"] { font-size: 3.1rem; line-height: 1.15; }
+[data-testid="stMetricLabel"] p { font-size: 1.15rem; }
+[data-testid="stToolbar"] { display: none; }
+</style>"""
 
 
 def _to_date(value: object) -> date:
@@ -80,7 +92,9 @@ def _fit_settings(t: Translator, summary: ParseSummary) -> None:
     if dropped:
         state.set_settings(fitted)
         _forget_widgets("filters.")
-        st.warning(t("settings.dropped", names=", ".join(dropped)), icon=":material/link_off:")
+        named = dict.fromkeys(t(f"field.{n}") if n in FILTER_FIELDS else t("filters.dates")
+                              for n in dropped)  # fmt: skip
+        st.warning(t("settings.dropped", names=", ".join(named)), icon=":material/link_off:")
 
 
 def _filters(t: Translator, summary: ParseSummary) -> None:
@@ -180,28 +194,94 @@ def _server_picker(t: Translator, *, uploaded: bool) -> None:
             show_error(t, error)
 
 
+def _on_language() -> None:
+    state.set_language(st.session_state[_LANGUAGE_PICK])
+
+
+def _on_present() -> None:
+    state.set_presenting(st.session_state[_PRESENT_PICK])
+
+
+def _on_anonymise() -> None:
+    if "customer" in st.query_params:  # an account named in the address: not while anonymous
+        del st.query_params["customer"]
+    state.update_settings(anonymise=st.session_state[_ANONYMISE_PICK])
+    # Widgets holding customers of the other kind (a chosen account, a search) start afresh.
+    _forget_widgets("account.", "tiers.search", "kadash.account.")
+
+
+def _on_sample() -> None:
+    if (code := st.session_state.get(_SAMPLE_PICK)) is not None:
+        state.set_sample_choice(code)
+        forget_data_widgets()
+
+
+def _workshop(t: Translator) -> None:
+    """Language, and the two workshop switches: present (set-up hidden, numbers large) and
+    anonymise (customers by code on every page and in every download)."""
+    lang = t.lang if t.lang in LANGUAGES else DEFAULT_LANGUAGE  # the test language: English
+    st.session_state[_LANGUAGE_PICK] = lang
+    st.selectbox(
+        t("workshop.language"),
+        list(LANGUAGES),
+        format_func=LANGUAGES.__getitem__,
+        key=_LANGUAGE_PICK,
+        on_change=_on_language,
+    )
+    st.session_state[_PRESENT_PICK] = state.presenting()
+    st.session_state[_ANONYMISE_PICK] = state.get_settings().anonymise
+    st.toggle(
+        t("workshop.present"), key=_PRESENT_PICK, on_change=_on_present,
+        help=t("workshop.present_help"),
+    )  # fmt: skip
+    st.toggle(
+        t("workshop.anonymise"), key=_ANONYMISE_PICK, on_change=_on_anonymise,
+        help=t("workshop.anonymise_help"),
+    )  # fmt: skip
+    if state.presenting():
+        st.html(_PRESENT_CSS)
+
+
+def _data_source(t: Translator) -> None:
+    """The file in use: an upload, a server file, or one of the bundled samples."""
+    st.subheader(t("source.title"), anchor=False)
+    st.file_uploader(
+        t("source.upload"),
+        type=["csv", "txt", "tsv", "xlsx", "xls", "parquet"],
+        key=UPLOAD_KEY,
+        help=t("source.upload_help"),
+    )
+    _server_picker(t, uploaded=st.session_state.get(UPLOAD_KEY) is not None)
+    if current_source().is_sample:
+        st.session_state[_SAMPLE_PICK] = state.sample_choice()
+        st.segmented_control(
+            t("workshop.sample"),
+            list(state.SAMPLES),
+            format_func=lambda code: t(f"workshop.sample_{code}"),
+            key=_SAMPLE_PICK,
+            on_change=_on_sample,
+            required=True,
+            help=t("workshop.sample_help"),
+        )
+
+
 def render_sidebar(t: Translator) -> None:
-    """Draw the data source and filters.
+    """Draw the language and workshop switches, the data source and the filters.
 
     Called by ``app.py`` before the page runs, so the settings are current before the page
-    computes anything.
+    computes anything. While presenting, the data source and the settings file are hidden.
     """
     with st.sidebar:
         st.caption(t("app.tagline"))
-        st.subheader(t("source.title"), anchor=False)
-        st.file_uploader(
-            t("source.upload"),
-            type=["csv", "txt", "tsv", "xlsx", "xls", "parquet"],
-            key=UPLOAD_KEY,
-            help=t("source.upload_help"),
-        )
-        _server_picker(t, uploaded=st.session_state.get(UPLOAD_KEY) is not None)
+        _workshop(t)
+        presenting = state.presenting()
+        if not presenting:
+            _data_source(t)
         source = current_source()
         if st.session_state.get(_LAST_SOURCE, source.digest) != source.digest:
             forget_data_widgets()  # filters of another file rarely make sense here
         st.session_state[_LAST_SOURCE] = source.digest
-        name = t("source.sample_name") if source.is_sample else escape_markdown(source.name)
-        st.caption(t("source.using", name=name, size=file_size(t, source.size)))
+        st.caption(t("source.using", name=source_name(t, source), size=file_size(t, source.size)))
         view = View(source, state.get_settings())
         try:
             summary = run_with_progress(
@@ -215,7 +295,8 @@ def render_sidebar(t: Translator) -> None:
                 st.page_link("pages/data.py", label=t("data.fix_link"), icon=":material/build:")
             else:
                 show_error(t, err)
-            _settings_file(t)
+            if not presenting:
+                _settings_file(t)
             return
         st.caption(
             t(
@@ -226,7 +307,7 @@ def render_sidebar(t: Translator) -> None:
         )
         if not summary.has_profit and state.get_settings().basis == "profit":
             state.update_settings(basis="revenue")  # a file without gross profit
-        if summary.rows_rejected:
+        if summary.rows_rejected and not presenting:
             st.page_link("pages/data.py", label=t("source.see_rejected"), icon=":material/rule:")
         if summary.rows_accepted:
             _filters(t, summary)
@@ -234,7 +315,9 @@ def render_sidebar(t: Translator) -> None:
             if settings.filters or settings.date_from or settings.date_to:
                 in_view = int(View(source, settings).ranked()["lines"].sum())
                 st.caption(t("source.in_view", lines=t.number(in_view)))
-        _settings_file(t)
+        if not presenting:
+            report_download(t, view, key="sidebar.report")
+            _settings_file(t)
 
 
 def _on_settings_file() -> None:

@@ -18,12 +18,18 @@ from kadash.settings import Settings
 
 __all__ = [
     "PAGE_PARAMS",
+    "SAMPLES",
     "get_settings",
     "get_translator",
     "ignored_query_params",
     "mark_frame",
+    "presenting",
     "require_frame",
+    "sample_choice",
     "seed",
+    "set_language",
+    "set_presenting",
+    "set_sample_choice",
     "set_settings",
     "set_url_file",
     "settings_reader",
@@ -36,6 +42,11 @@ _IGNORED = "kadash.ignored_params"
 _LANG = "kadash.lang"
 _FRAME = "kadash.frame_ran"
 _FILE = "kadash.url_file"
+_PRESENT = "kadash.present"
+_SAMPLE = "kadash.sample"
+#: The bundled samples: English, and Chinese (Chinese headers and names) — the default when
+#: the session starts in Chinese.
+SAMPLES: tuple[str, ...] = ("en", "zh")
 #: URL parameters owned by a page, not by the settings (the Account page's ``?customer=``):
 #: rewriting the address for new settings keeps them.
 PAGE_PARAMS: tuple[str, ...] = ("customer",)
@@ -51,6 +62,43 @@ def get_translator() -> Translator:
         wanted = st.query_params.get("lang", DEFAULT_LANGUAGE)
         st.session_state[_LANG] = wanted if wanted in (*LANGUAGES, PSEUDO) else DEFAULT_LANGUAGE
     return translator(st.session_state[_LANG])
+
+
+def set_language(lang: str) -> None:
+    """Show the app in ``lang`` from now on, and say so in the address."""
+    st.session_state[_LANG] = lang if lang in (*LANGUAGES, PSEUDO) else DEFAULT_LANGUAGE
+    set_settings(get_settings())
+
+
+def presenting() -> bool:
+    """Workshop mode: set-up controls (data source, mapping, exports) are hidden and key
+    numbers enlarged (``?present=1`` on first load)."""
+    if _PRESENT not in st.session_state:
+        st.session_state[_PRESENT] = st.query_params.get("present") == "1"
+    return st.session_state[_PRESENT]
+
+
+def set_presenting(on: bool) -> None:
+    st.session_state[_PRESENT] = bool(on)
+    set_settings(get_settings())
+
+
+def _default_sample() -> str:
+    return "zh" if get_translator().lang.startswith("zh") else "en"
+
+
+def sample_choice() -> str:
+    """Which bundled sample is used when no file is open: ``?sample=`` on first load, else
+    the Chinese one for a session that starts in Chinese."""
+    if _SAMPLE not in st.session_state:
+        wanted = st.query_params.get("sample")
+        st.session_state[_SAMPLE] = wanted if wanted in SAMPLES else _default_sample()
+    return st.session_state[_SAMPLE]
+
+
+def set_sample_choice(code: str) -> None:
+    st.session_state[_SAMPLE] = code if code in SAMPLES else "en"
+    set_settings(get_settings())
 
 
 def get_settings() -> Settings:
@@ -105,14 +153,18 @@ def ignored_query_params() -> list[str]:
 
 
 def set_settings(settings: Settings) -> Settings:
-    """Store new settings and mirror them into the URL (keeping ``lang``, ``file`` and the
-    :data:`PAGE_PARAMS`)."""
+    """Store new settings and mirror them into the URL (keeping ``lang``, ``present``,
+    ``sample``, ``file`` and the :data:`PAGE_PARAMS`)."""
     settings = settings.validate()
     st.session_state[_SETTINGS] = settings
     wanted: dict[str, Any] = settings.to_query()
     lang = st.session_state.get(_LANG, DEFAULT_LANGUAGE)
     if lang != DEFAULT_LANGUAGE:
         wanted["lang"] = lang
+    if st.session_state.get(_PRESENT):
+        wanted["present"] = "1"
+    if (sample := st.session_state.get(_SAMPLE)) is not None and sample != _default_sample():
+        wanted["sample"] = sample
     if (name := url_file()) is not None:
         wanted["file"] = name
     wanted |= {p: st.query_params.get_all(p) for p in PAGE_PARAMS if p in st.query_params}

@@ -82,11 +82,11 @@ def reading(t: Translator, trend: pd.DataFrame, value: str) -> str:
         q=t.percent(Q, 0),
         value=named,
         share_last=s_last,
-        last_period=last["period"],
-        share_change=_change(t, "share", s_first, s_last, up, first["period"]),
+        last_period=t.period(last["period"]),
+        share_change=_change(t, "share", s_first, s_last, up, t.period(first["period"])),
         k_last=t.number(k_last),
         k_change=_change(
-            t, "k", t.number(k_first), t.number(k_last), k_last > k_first, first["period"]
+            t, "k", t.number(k_first), t.number(k_last), k_last > k_first, t.period(first["period"])
         ),
     )
     indices = t(
@@ -102,12 +102,14 @@ def reading(t: Translator, trend: pd.DataFrame, value: str) -> str:
 def period_notes(t: Translator, trend: pd.DataFrame, view: View) -> list[str]:
     """Captions for the partial periods (hollow markers) and the periods without lines."""
     notes = []
-    partial = trend.loc[trend["partial"], "period"].tolist()
+    partial = [t.period(p) for p in trend.loc[trend["partial"], "period"]]
     if partial:
         start, end = covered(view)
         dates = dict(start=t.date(start), end=t.date(end))
         notes.append(t("trend.partial_note", periods=", ".join(partial), **dates))
-    empty = trend.loc[(trend["customers"] == 0) & ~trend["partial"], "period"].tolist()
+    empty = [
+        t.period(p) for p in trend.loc[(trend["customers"] == 0) & ~trend["partial"], "period"]
+    ]
     if empty:
         notes.append(t("trend.empty_note", periods=", ".join(empty)))
     return notes

@@ -16,7 +16,7 @@ from kadash.report import analyse
 from kadash.settings import Settings
 from kadash.workbook import tier_workbook
 from ui import state
-from ui.data import ParseSummary, View, current_source
+from ui.data import ParseSummary, Source, View, current_source
 
 __all__ = [
     "LAZY_ROWS",
@@ -33,6 +33,7 @@ __all__ = [
     "percent_column",
     "require_customers",
     "show_error",
+    "source_name",
     "start_page",
 ]
 
@@ -144,6 +145,16 @@ def basis_picker(t: Translator, has_profit: bool, key: str) -> str:
     return st.session_state[key]
 
 
+def source_name(t: Translator, source: Source) -> str:
+    """The file in use, for a caption: the bundled sample by what it is, else its name
+    (escaped: it comes from the user)."""
+    if source.is_sample:
+        return t(
+            "workshop.sample_zh_name" if source.name.endswith("_zh.csv") else "source.sample_name"
+        )
+    return escape_markdown(source.name)
+
+
 def file_size(t: Translator, n: int) -> str:
     """Bytes as B / KB / MB for people."""
     # Decimal units, as the upload widget shows them.
@@ -156,7 +167,10 @@ def file_size(t: Translator, n: int) -> str:
 def download_csv(
     label: str, build: Callable[[], pd.DataFrame], *, file_name: str, key: str, help: str = ""
 ) -> None:
-    """A CSV download built only when clicked, through the one safe CSV writer."""
+    """A CSV download built only when clicked, through the one safe CSV writer (none while
+    presenting)."""
+    if state.presenting():
+        return
     st.download_button(
         label,
         data=lambda: to_csv_bytes(build()),
@@ -171,8 +185,10 @@ def download_csv(
 
 def download_workbook(t: Translator, view: View, *, key: str) -> None:
     """The one Excel workbook (customers with tiers, tier summary, policy, settings, rejected
-    lines), built only when clicked: the whole path is run again for the view's settings."""
-
+    lines), built only when clicked: the whole path is run again for the view's settings.
+    None while presenting."""
+    if state.presenting():
+        return
     load, settings = view.loader(), view.settings
 
     def build() -> bytes:  # runs when clicked, outside the script run: nothing from st here
