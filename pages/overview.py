@@ -5,63 +5,22 @@ from __future__ import annotations
 from fractions import Fraction
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from kadash.concentration import (
     concentration_summary,
     customers_for_share,
-    major_customers,
     pareto_curve,
     top_count,
     top_n_share,
     top_share,
 )
-from kadash.customers import headline
 from kadash.figures import pareto_figure
 from kadash.i18n import Translator
 from ui.data import View
 from ui.guide import notes
-from ui.widgets import basis_picker, percent_column, require_customers, start_page
-
-
-def _kpis(t: Translator, ranked: pd.DataFrame, has_profit: bool) -> None:
-    h = headline(ranked)
-    cols = st.columns(4, border=True)
-    cols[0].metric(
-        t("kpi.customers"),
-        t.number(h.customers),
-        help=t("kpi.customers_help", lines=t.number(h.lines)),
-    )
-    cols[1].metric(
-        t("kpi.revenue"),
-        t.money_short(h.revenue),
-        delta=t("kpi.returns", returns=t.money_short(h.returns)) if h.returns else None,
-        delta_color="off",
-        delta_arrow="off",
-        help=t(
-            "kpi.revenue_help",
-            value=t.money(h.revenue, 2),
-            gross=t.money(h.gross_revenue, 2),
-            returns=t.money(h.returns, 2),
-        ),
-    )
-    if has_profit:
-        cols[2].metric(
-            t("kpi.profit"),
-            t.money_short(h.profit),
-            help=t("kpi.profit_help", value=t.money(h.profit, 2), margin=t.percent(h.margin)),
-        )
-    else:
-        cols[2].metric(t("kpi.profit"), "–", help=t("kpi.no_profit"))
-    cols[3].metric(
-        t("kpi.period"),
-        t.duration(h.days),
-        delta=t("kpi.period_value", start=t.date(h.first_date), end=t.date(h.last_date)),
-        delta_color="off",
-        delta_arrow="off",
-        help=t("kpi.period_help", days=t.number(h.days)),
-    )
+from ui.overview_widgets import kpi_cards, major_customers_table
+from ui.widgets import basis_picker, require_customers, start_page
 
 
 @st.fragment
@@ -140,7 +99,7 @@ def _pareto_and_concentration(view: View, t: Translator, has_profit: bool) -> No
                 )
             )
     _concentration(t, values, value)
-    _major_customers(t, view.ranked("revenue"))
+    major_customers_table(t, view.ranked("revenue"))
 
 
 def _concentration(t: Translator, values: np.ndarray, value: str) -> None:
@@ -169,34 +128,11 @@ def _concentration(t: Translator, values: np.ndarray, value: str) -> None:
         st.caption(t.plural("overview.negatives_left_out", n, n=t.number(n)))
 
 
-def _major_customers(t: Translator, by_revenue: pd.DataFrame) -> None:
-    """The disclosure line is about revenue, whichever measure the page shows."""
-    majors = major_customers(by_revenue, "revenue")
-    if majors.empty:
-        st.success(t("overview.no_major"), icon=":material/check_circle:")
-        return
-    st.warning(
-        t.plural("overview.major_warning", len(majors), n=len(majors)), icon=":material/warning:"
-    )
-    share = t("col.share", value=t("measure.revenue"))
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t("col.customer_id"): majors["customer_id"],
-                t("col.customer"): majors["label"],
-                share: majors["share"] * 100,
-            }
-        ),
-        hide_index=True,
-        column_config={share: percent_column(share)},
-    )
-
-
 def render() -> None:
     view, t = start_page("overview.title", "overview.caption")
     notes(t, "why", "overview_read")
     summary = require_customers(t, view)
-    _kpis(t, view.ranked("revenue"), summary.has_profit)
+    kpi_cards(t, view.ranked("revenue"), summary.has_profit)
     _pareto_and_concentration(view, t, summary.has_profit)
 
 
