@@ -39,9 +39,14 @@ def customer_codes(
     pandas.Series
         Codes (str) indexed by customer id, in rank order.
     """
-    totals = transactions.groupby(transactions[customer].astype(str), observed=True, sort=True)[
-        value
-    ].sum()
+    column = transactions[customer]
+    if isinstance(column.dtype, pd.CategoricalDtype):  # sum on the codes: no string per line
+        sums = transactions[value].groupby(column.cat.codes.to_numpy()).sum()
+        sums = sums[sums.index >= 0]
+        ids = column.cat.categories.astype(str).to_numpy(dtype=object)[sums.index.to_numpy()]
+        totals = pd.Series(sums.to_numpy(), index=ids)
+    else:
+        totals = transactions[value].groupby(column.astype(str), sort=True).sum()
     ids = totals.index.to_numpy(dtype=object)
     order = np.lexsort((ids, -totals.to_numpy(dtype=np.float64)))  # value down, then id
     width = max(_MIN_DIGITS, len(str(len(ids))))
