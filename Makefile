@@ -42,6 +42,8 @@ bench: $(VENV)/.dev-installed
 	@$(BIN)/python bench/bench_workbook.py
 	@echo
 	@$(BIN)/python bench/bench_clusters.py
+	@echo
+	@$(BIN)/python bench/bench_workshop.py
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
