@@ -79,11 +79,13 @@ def _coded_rejected(
     """Rejected lines with their id (and name) cells coded, and without the cells of columns
     that are not mapped (a "contact" or "address" column would name the customer)."""
     mapped = {column: field for field, column in mapping.items()}
-    kept = [c for c in ("line", "reason", "column", "value") if c in rejected.columns]
+    # The account columns first, as ParseResult.rejected has them (exports take the file's
+    # cells after them by position), then the mapped cells in the file's order.
+    kept = [c for c in ("line", "reason", "column", "value", "extra") if c in rejected.columns]
     kept += [c for c in rejected.columns if c in mapped and c not in kept]
     out = rejected[kept].copy()
-    if "extra" in rejected.columns:  # cells beyond the header: shown as "?" when there were any
-        extra = rejected["extra"].astype(object)
+    if "extra" in out.columns:  # cells beyond the header: shown as "?" when there were any
+        extra = out["extra"].astype(object)
         out["extra"] = extra.where(extra.isna() | (extra.astype(str) == ""), "?")
     id_column = mapping.get("customer_id")
     if id_column not in out.columns:

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from kadash.amounts import DECIMAL_MARKS
+from kadash.anonymise import anonymise
 from kadash.clusters import (
     DEFAULT_FEATURES,
     FEATURES,
@@ -111,6 +112,11 @@ def _add_data_options(parent: argparse.ArgumentParser) -> None:
     )
     data.add_argument("--since", help="first date to include (YYYY-MM-DD)")
     data.add_argument("--until", help="last date to include (YYYY-MM-DD)")
+    data.add_argument(
+        "--anonymise",
+        action="store_true",
+        help="show customers as codes by revenue rank (C-0001 the largest), never ids or names",
+    )
     parent.add_argument("--lang", choices=tuple(LANGUAGES), default="en", help="output language")
     parent.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -252,6 +258,8 @@ def _settings_from_args(args: argparse.Namespace) -> Settings:
     settings = Settings()
     if args.settings is not None:
         settings = Settings.from_json(_readable(args.settings).read_bytes())
+    if args.anonymise:
+        settings = replace(settings, anonymise=True)
     thresholds = None
     if args.thresholds:
         parts = args.thresholds.split(",")
@@ -466,9 +474,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
-def _load(args: argparse.Namespace, t: Translator, fields: Sequence[str] | None) -> Loaded:
-    """Read the file named on the command line with the column and format flags."""
-    return load_transactions(
+def _load(
+    args: argparse.Namespace,
+    t: Translator,
+    fields: Sequence[str] | None,
+    *,
+    anonymous: bool = False,
+) -> Loaded:
+    """Read the file named on the command line with the column and format flags; customers
+    coded (:mod:`kadash.anonymise`) with ``--anonymise`` or settings that say so."""
+    loaded = load_transactions(
         _readable(args.path),
         lambda header: _mapping_from_args(args, header),
         encoding=args.encoding,
@@ -479,13 +494,17 @@ def _load(args: argparse.Namespace, t: Translator, fields: Sequence[str] | None)
         progress=_progress_on_terminal(args.path, t),
         fields=fields,
     )
+    if anonymous or args.anonymise:
+        return replace(loaded, parsed=anonymise(loaded.parsed))
+    return loaded
 
 
 def _run_report(args: argparse.Namespace, t: Translator) -> int:
     """``report``: concentration and tiers, as text or JSON (and the workbook)."""
     settings = _settings_from_args(args)
     # The workbook lists every attribute of a customer; the report needs only these.
-    loaded = _load(args, t, None if args.export else REPORT_FIELDS + tuple(settings.filter_map))
+    fields = None if args.export else REPORT_FIELDS + tuple(settings.filter_map)
+    loaded = _load(args, t, fields, anonymous=settings.anonymise)
     analysis = analyse(loaded, settings, t)
     if analysis.parsed.rows_accepted == 0:
         raise _no_lines(analysis.parsed, t)
@@ -707,7 +726,8 @@ def _run_migration(args: argparse.Namespace, t: Translator) -> int:
     first_period, second_period = _period_arg(args.period_from), _period_arg(args.period_to)
     settings = _settings_from_args(args)
     names = tier_names_for(settings, t)
-    parsed = _load(args, t, REPORT_FIELDS + tuple(settings.filter_map)).parsed
+    fields = REPORT_FIELDS + tuple(settings.filter_map)
+    parsed = _load(args, t, fields, anonymous=settings.anonymise).parsed
     if parsed.rows_accepted == 0:
         raise _no_lines(parsed, t)
     lines = parsed.transactions

@@ -36,7 +36,7 @@ def test_a_chinese_link_presenting(server, page):  # noqa: F811
     card = _card(page, t("kpi.customers"))
     expect(card).to_have_text(f"{customers:,}")  # a Chinese session opens the Chinese sample
     # Set-up is hidden: no uploader, no settings file, no downloads.
-    expect(page.locator(".st-key-source-upload")).to_have_count(0)
+    expect(page.locator(".st-key-source-upload")).to_be_hidden()
     expect(page.locator('[data-testid="stDownloadButton"]')).to_have_count(0)
     assert _font_px(card) >= 45  # numbers to read from the back of the room
     # The page's Chinese text is drawn with a CJK font, not as empty boxes: a CJK glyph is

@@ -69,10 +69,14 @@ class TestPresent:
         at.toggle(key="workshop.present").set_value(True)
         _ok(at.run())
         assert at.query_params["present"] == "1"
-        assert not at.file_uploader  # no data source, no settings file
+        # The data source stays drawn (so an upload survives) inside a container the
+        # presenting style hides; the settings file is not drawn at all.
+        assert [f.key for f in at.file_uploader] == ["source.upload"]
+        styles = " ".join(h.proto.body for h in at.get("html"))
+        assert ".st-key-kadash-setup { display: none; }" in styles
         assert _downloads(at) == []
         assert at.slider  # the tier sliders stay
-        assert any("stMetricValue" in h.proto.body for h in at.get("html"))
+        assert "stMetricValue" in styles
 
     def test_a_link_opens_presenting_and_the_data_page_hides_the_mapping(self):
         at = _ok(_app(query={"present": "1"}).switch_page("pages/data.py").run())

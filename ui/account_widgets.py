@@ -101,7 +101,13 @@ def pick_customer(t: Translator, view: View, ranked: pd.DataFrame) -> str | None
         if _in(ranked, link) or _in_whole_data(view, link):
             chosen = link
         else:
-            st.warning(t.md("account.unknown_link", id=link), icon=":material/link_off:")
+            # Anonymised, a link's id may be a real one: never put it on the screen.
+            message = (
+                t("account.unknown_link_anonymous")
+                if view.anonymous
+                else t.md("account.unknown_link", id=link)
+            )
+            st.warning(message, icon=":material/link_off:")
     if chosen is None or not (_in(ranked, chosen) or _in_whole_data(view, chosen)):
         chosen = str(ranked["customer_id"].iloc[0])  # first visit, or another file since
     st.session_state[_CHOSEN] = chosen

@@ -37,12 +37,14 @@ _LANGUAGE_PICK = "workshop.language"
 _PRESENT_PICK = "workshop.present"
 _ANONYMISE_PICK = "workshop.anonymise"
 _SAMPLE_PICK = "source.sample"
+_SETUP = "kadash-setup"  # the data source's container, hidden while presenting
 # Presenting: key numbers large enough to read from the back of a room, and Streamlit's own
 # toolbar out of the way. A constant (no data in it).
 _PRESENT_CSS = """<style>
 [data-testid="stMetricValue"] { font-size: 3.1rem; line-height: 1.15; }
 [data-testid="stMetricLabel"] p { font-size: 1.15rem; }
 [data-testid="stToolbar"] { display: none; }
+.st-key-kadash-setup { display: none; }
 </style>"""
 
 
@@ -275,7 +277,9 @@ def render_sidebar(t: Translator) -> None:
         st.caption(t("app.tagline"))
         _workshop(t)
         presenting = state.presenting()
-        if not presenting:
+        # Drawn while presenting too, only hidden (_PRESENT_CSS): a widget that is not drawn
+        # loses its state, and the uploaded file with it; a link's ?file= is opened here.
+        with st.container(key=_SETUP):
             _data_source(t)
         source = current_source()
         if st.session_state.get(_LAST_SOURCE, source.digest) != source.digest:

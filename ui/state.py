@@ -161,9 +161,11 @@ def set_settings(settings: Settings) -> Settings:
     lang = st.session_state.get(_LANG, DEFAULT_LANGUAGE)
     if lang != DEFAULT_LANGUAGE:
         wanted["lang"] = lang
-    if st.session_state.get(_PRESENT):
+    # Read through their accessors: on a session's first run they may not have been read
+    # from the address yet, and rewriting it would drop them.
+    if presenting():
         wanted["present"] = "1"
-    if (sample := st.session_state.get(_SAMPLE)) is not None and sample != _default_sample():
+    if (sample := sample_choice()) != _default_sample():
         wanted["sample"] = sample
     if (name := url_file()) is not None:
         wanted["file"] = name
