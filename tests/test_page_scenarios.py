@@ -199,3 +199,12 @@ def test_a_file_without_gross_profit():
         [1, 2, 2, 1, 6],
     ]
     assert "2 customers under ABC 80/15/5, 0 under IBM 50/25/20/5." in _sentence(at)
+
+
+def test_the_picks_survive_a_visit_to_another_page():
+    at = _ok(_app().switch_page(TIERS).run())
+    at.selectbox(key="tiers.scenario_b").set_value("count")
+    _ok(at.run())
+    _ok(at.switch_page("pages/overview.py").run())
+    _ok(at.switch_page(TIERS).run())
+    assert at.selectbox(key="tiers.scenario_b").value == "count"

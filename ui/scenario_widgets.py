@@ -115,6 +115,7 @@ def scenarios_section(
                 format_func=lambda k: scenario_label(scenario(k, settings), t),
                 key=key,
                 help=t("scenarios.pick_help"),
+                persist_state="session",  # kept while other pages are visited
             )
         )
     first, second = (scenario(k, settings) for k in picked)
