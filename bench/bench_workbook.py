@@ -14,25 +14,14 @@ from __future__ import annotations
 
 import argparse
 import io
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import cpu_and_cores, markdown_table
+from common import cpu_and_cores, markdown_table, median_seconds, sized_file
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-
-def _median_seconds(work, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,8 +30,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement")
     args = parser.parse_args(argv)
 
-    from datagen import DEFAULT_SEED, DataFile, generate
-
     from kadash.export import customers_table
     from kadash.i18n import translator
     from kadash.ingest import load_transactions
@@ -50,12 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     from kadash.settings import Settings
     from kadash.workbook import tier_workbook
 
-    lines, customers = (1_000_000, 20_000) if args.size == "1m" else (10_000_000, 200_000)
-    data = DataFile(args.size, lines, customers, messy=False)
-    path = data.path(DEFAULT_SEED)
-    if not path.exists():
-        print(f"generating {path.relative_to(ROOT)} …", file=sys.stderr)
-        generate(data, DEFAULT_SEED)
+    path, _, _ = sized_file(args.size)
     t = translator()
     analysis = analyse(load_transactions(path), Settings(), t)
     names = tier_names_for(analysis.settings, t)
@@ -72,8 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         f"workbook on {len(table):,} customers ({cells:,} cells in the customer sheet) …",
         file=sys.stderr,
     )
-    baseline = _median_seconds(plain, args.runs)
-    kadash = _median_seconds(ours, args.runs)
+    baseline = median_seconds(plain, args.runs)
+    kadash = median_seconds(ours, args.runs)
     rows = [
         ["pandas to_excel (customer sheet only)", f"{baseline:.2f}", "1.00",
          f"{baseline / cells * 1e6:.1f}"],

@@ -14,25 +14,14 @@ Run with ``.venv/bin/python bench/bench_workshop.py`` (``--size 10m`` for 200,00
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import cpu_and_cores, markdown_table
+from common import cpu_and_cores, markdown_table, median_seconds, sized_file
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-
-def _median_seconds(work, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,24 +30,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement")
     args = parser.parse_args(argv)
 
-    from datagen import DEFAULT_SEED, DataFile, generate
-
     from kadash.anonymise import anonymise
     from kadash.html_report import executive_report
     from kadash.i18n import translator
     from kadash.ingest import load_transactions
     from kadash.settings import Settings
 
-    lines, customers = (1_000_000, 20_000) if args.size == "1m" else (10_000_000, 200_000)
-    data = DataFile(args.size, lines, customers, messy=False)
-    path = data.path(DEFAULT_SEED)
-    if not path.exists():
-        print(f"generating {path.relative_to(ROOT)} …", file=sys.stderr)
-        generate(data, DEFAULT_SEED)
+    path, lines, customers = sized_file(args.size)
     print(f"workshop features on {lines:,} lines, {customers:,} customers …", file=sys.stderr)
     loaded = load_transactions(path)
-    load = _median_seconds(lambda: load_transactions(path), args.runs)
-    coded = _median_seconds(lambda: anonymise(loaded.parsed), args.runs)
+    load = median_seconds(lambda: load_transactions(path), args.runs)
+    coded = median_seconds(lambda: anonymise(loaded.parsed), args.runs)
     size = 0
 
     def report() -> None:
@@ -68,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         size = len(html.encode("utf-8"))
 
-    made = _median_seconds(report, args.runs)
+    made = median_seconds(report, args.runs)
     rows = [
         ["load the file (baseline)", f"{load:.2f}", "1.00"],
         ["anonymise the parse", f"{coded:.2f}", f"{coded / load:.2f}"],

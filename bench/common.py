@@ -1,10 +1,15 @@
-"""What both benchmark scripts print: the machine, and markdown tables readable as text."""
+"""What the benchmark scripts share: the machine line, markdown tables readable as text, a
+median timer and the generated benchmark files by size."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -35,3 +40,27 @@ def markdown_table(header: list[str], rows: list[list[str]], text_columns: int =
 
     rule = ["-" * (w - 1) + ":" if r else "-" * w for w, r in zip(widths, right, strict=True)]
     return "\n".join([fmt(header), "| " + " | ".join(rule) + " |", *(fmt(r) for r in rows)])
+
+
+def median_seconds(work: Callable[[], object], runs: int) -> float:
+    """Median wall time of ``runs`` calls of ``work``, in this process."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def sized_file(size: str) -> tuple[Path, int, int]:
+    """The clean benchmark file of ``size`` (``"1m"``: 1,000,000 lines and 20,000 customers;
+    ``"10m"``: 10,000,000 and 200,000), generated the first time: its path, lines, customers."""
+    from datagen import DEFAULT_SEED, DataFile, generate
+
+    lines, customers = (1_000_000, 20_000) if size == "1m" else (10_000_000, 200_000)
+    data = DataFile(size, lines, customers, messy=False)
+    path = data.path(DEFAULT_SEED)
+    if not path.exists():
+        print(f"generating {path.name} …", file=sys.stderr)
+        generate(data, DEFAULT_SEED)
+    return path, lines, customers
