@@ -155,3 +155,16 @@ def test_the_anonymise_flag_codes_every_command(tmp_path, capsys):
                  "--to", "2025-01-01:2025-12-31", "--anonymise", "--json"]) == 0  # fmt: skip
     printed = capsys.readouterr().out
     assert not [n for n in names if n in printed]
+
+
+def test_a_settings_file_does_not_turn_anonymity_off():
+    """Loading a settings file without ``anonymise`` (a colleague's, an older one) keeps the
+    session anonymous; its other settings apply."""
+    at = _ok(_app(query={"anon": "1"}))
+    settings = b'{"version": 2, "scheme": "ibm"}'
+    at.file_uploader(key="settings.file").upload("s.json", settings, "application/json")
+    _ok(at.run())
+    assert at.query_params["scheme"] == "ibm"
+    assert at.query_params["anon"] == "1"
+    _ok(at.switch_page("pages/tiers.py").run())
+    assert _table_with(at, "Last purchase")["Customer id"].str.fullmatch(r"C-\d{4}").all()

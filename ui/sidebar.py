@@ -7,6 +7,7 @@ Filters act on lines before customers are aggregated. Their widgets write the se
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -329,7 +330,12 @@ def _on_settings_file() -> None:
     if uploaded is None:
         return
     try:
-        state.set_settings(Settings.from_json(uploaded.getvalue()))
+        loaded = Settings.from_json(uploaded.getvalue())
+        # A settings file never turns anonymity off behind a presenter's back: only the switch
+        # does (a colleague's file, loaded in a workshop, would put names on the screen).
+        if state.get_settings().anonymise:
+            loaded = replace(loaded, anonymise=True)
+        state.set_settings(loaded)
         st.session_state[_SETTINGS_ERROR] = None
         # Widgets seeded from the old settings must be seeded again.
         _forget_widgets("filters.", "tiers.", "policy.", "overview.basis")
