@@ -570,6 +570,7 @@ def _at_risk(t: Translator, a: Analysis, p: _Periods, names: list[str]) -> str:
         top_tiers=AT_RISK_TOP_TIERS,
         drop=AT_RISK_DROP,
         gap_multiple=AT_RISK_GAP,
+        previous_tiers=p.first,
     )
     n = len(risk)
     stake = int(risk["revenue_at_stake"].sum())

@@ -509,6 +509,7 @@ def at_risk(
     drop: float = 0.30,
     gap_multiple: float = 2.0,
     as_of: date | None = None,
+    previous_tiers: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Key accounts slipping away: a large fall in revenue, or an order long overdue.
 
@@ -544,6 +545,9 @@ def at_risk(
     as_of
         The day "days since the last purchase" are counted to; default
         :func:`overdue_as_of`. Lines after it are not used for the purchase days.
+    previous_tiers
+        ``tiers_by_period(lines, previous, settings)`` when the caller already has it (the
+        pages and the report tier both periods anyway); computed here otherwise.
 
     Returns
     -------
@@ -566,7 +570,9 @@ def at_risk(
     if not as_fraction(gap_multiple) > 0:
         raise ValueError(f"gap_multiple must be above 0; got {gap_multiple}.")
     as_of = overdue_as_of(lines, current) if as_of is None else as_of
-    before = tiers_by_period(lines, previous, settings)
+    before = (
+        tiers_by_period(lines, previous, settings) if previous_tiers is None else previous_tiers
+    )
     key = before[before["tier"] < top_tiers].reset_index(drop=True)
     now = summarize_customers(_period_lines(lines, current, settings)).set_index("customer_id")
     ids = key["customer_id"]

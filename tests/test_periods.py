@@ -603,3 +603,18 @@ def test_sample_new_and_lost_last_12_months_against_plain_pandas():
     assert summary["lost"]["customers"] == len(before - now) > 0
     assert len(m.moves) == len(before | now)
     assert summary["upgraded"]["customers"] > 0 and summary["downgraded"]["customers"] > 0
+
+
+def test_at_risk_takes_the_previous_tiers_it_would_compute():
+    """Handing at_risk the previous period's tiers (the pages have them cached) changes
+    nothing but the work."""
+    lines = load_transactions(SAMPLE).parsed.transactions
+    previous, current = calendar_years(date(2024, 1, 1), date(2025, 12, 31))
+    settings = Settings(scheme="ibm", cutoffs=(0.5, 0.75, 0.95))
+    tiers = tiers_by_period(lines, previous, settings)
+    own = at_risk(lines, previous, current, settings, top_tiers=2, drop=0.25)
+    given_tiers = at_risk(
+        lines, previous, current, settings, top_tiers=2, drop=0.25, previous_tiers=tiers
+    )
+    pd.testing.assert_frame_equal(own, given_tiers)
+    assert len(own) > 0

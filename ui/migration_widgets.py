@@ -94,10 +94,14 @@ def _at_risk(
     rules: tuple[int, float, float],
     _lines: pd.DataFrame,
     _s: Settings,
+    _before: pd.DataFrame,
 ) -> pd.DataFrame:
     top, drop, gap = rules
     previous, current = custom(*periods[:2]), custom(*periods[2:])
-    return at_risk(_lines, previous, current, _s, top_tiers=top, drop=drop, gap_multiple=gap)
+    return at_risk(
+        _lines, previous, current, _s, top_tiers=top, drop=drop, gap_multiple=gap,
+        previous_tiers=_before,
+    )  # fmt: skip
 
 
 def at_risk_for(
@@ -107,7 +111,8 @@ def at_risk_for(
     s = view.settings
     periods = (previous.start, previous.end, current.start, current.end)
     rules = (int(top_tiers), float(drop), float(gap))
-    return _at_risk(_data_key(view), _tier_key(s), periods, rules, _all_lines(view), s)
+    before = tiers_for(view, previous)  # cached: a rule's slider does not tier it again
+    return _at_risk(_data_key(view), _tier_key(s), periods, rules, _all_lines(view), s, before)
 
 
 def counted_to(view: View, current: Period) -> date:

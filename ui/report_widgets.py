@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import streamlit as st
-
 from kadash.html_report import executive_report
 from kadash.i18n import Translator
 from ui import state
 from ui.data import View
+from ui.widgets import download_button
 
 __all__ = ["report_download"]
 
@@ -20,11 +19,8 @@ def report_download(t: Translator, view: View, *, key: str) -> None:
     Like :func:`ui.widgets.download_workbook`, the file is built only when clicked, outside the
     script run: from the view's loader (read options and mapping fixed now) and the session's
     settings as they are *then* (:func:`ui.state.settings_reader`), so a cut-off moved in a
-    fragment since this button was drawn is in the report. None while presenting (like every
-    download).
+    fragment since this button was drawn is in the report.
     """
-    if state.presenting():
-        return
     load, settings, source = view.loader(), state.settings_reader(), view.source.name
 
     def build() -> bytes:  # runs when clicked: nothing from st here
@@ -32,7 +28,7 @@ def report_download(t: Translator, view: View, *, key: str) -> None:
         document = executive_report(load(), settings(), t, generated=stamp, source_name=source)
         return document.encode("utf-8")
 
-    st.download_button(
+    download_button(
         t("report.download"),
         data=build,
         file_name=f"kadash-report-{t.lang}.html",

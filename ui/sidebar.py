@@ -23,7 +23,7 @@ from ui import state
 from ui.data import SERVER_FILE, UPLOAD_KEY, ParseSummary, View, current_source, data_folder
 from ui.progress import run_with_progress
 from ui.report_widgets import report_download
-from ui.widgets import file_size, show_error, source_name
+from ui.widgets import download_button, file_size, show_error, source_name
 
 __all__ = ["forget_data_widgets", "render_sidebar"]
 
@@ -352,7 +352,7 @@ def _settings_file(t: Translator) -> None:
     for name in state.ignored_query_params():
         st.warning(t("settings.ignored_param", name=name), icon=":material/link_off:")
     with st.expander(t("settings.title"), icon=":material/tune:"):
-        st.download_button(
+        download_button(
             t("settings.download"),
             # Built when clicked: fragments (sliders, the policy table) change the settings
             # without a full rerun, so a value computed now could be stale by then.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -23,6 +24,7 @@ __all__ = [
     "as_percent",
     "basis_picker",
     "current_view",
+    "download_button",
     "download_csv",
     "download_workbook",
     "error_text",
@@ -164,14 +166,18 @@ def file_size(t: Translator, n: int) -> str:
     return t("unit.bytes", x=f"{n:,}")
 
 
+def download_button(*args: Any, **kwargs: Any) -> None:
+    """``st.download_button``, except while presenting: every download of ours goes through
+    here, so workshop mode hides them all."""
+    if not state.presenting():
+        st.download_button(*args, **kwargs)
+
+
 def download_csv(
     label: str, build: Callable[[], pd.DataFrame], *, file_name: str, key: str, help: str = ""
 ) -> None:
-    """A CSV download built only when clicked, through the one safe CSV writer (none while
-    presenting)."""
-    if state.presenting():
-        return
-    st.download_button(
+    """A CSV download built only when clicked, through the one safe CSV writer."""
+    download_button(
         label,
         data=lambda: to_csv_bytes(build()),
         file_name=file_name,
@@ -185,10 +191,7 @@ def download_csv(
 
 def download_workbook(t: Translator, view: View, *, key: str) -> None:
     """The one Excel workbook (customers with tiers, tier summary, policy, settings, rejected
-    lines), built only when clicked: the whole path is run again for the view's settings.
-    None while presenting."""
-    if state.presenting():
-        return
+    lines), built only when clicked: the whole path is run again for the view's settings."""
     load, settings = view.loader(), view.settings
 
     def build() -> bytes:  # runs when clicked, outside the script run: nothing from st here
@@ -196,7 +199,7 @@ def download_workbook(t: Translator, view: View, *, key: str) -> None:
         stamp = datetime.now().astimezone().isoformat(timespec="seconds")
         return tier_workbook(analysis, t=t, generated=stamp, facts={"source": view.source.name})
 
-    st.download_button(
+    download_button(
         t("workbook.download"),
         data=build,
         file_name="kadash-key-accounts.xlsx",
