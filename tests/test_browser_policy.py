@@ -24,6 +24,23 @@ def _cell(grid, column: int, row: int):
     return grid.locator(f'[data-testid="glide-cell-{column}-{row}"]')
 
 
+def _edit_gold_owner(tab, grid) -> None:
+    from playwright.sync_api import expect
+
+    box = grid.bounding_box()
+    tab.mouse.click(box["x"] + 20, box["y"] + 35 + 17)  # header row, then the first row
+    tab.keyboard.press("ArrowDown")
+    tab.keyboard.press("ArrowRight")
+    tab.keyboard.press("Enter")
+    cell_editor = tab.locator("textarea.gdg-input")  # glide-data-grid's overlay editor
+    expect(cell_editor).to_be_focused()
+    expect(cell_editor).to_have_value("Regional president")
+    tab.keyboard.press("ControlOrMeta+a")
+    tab.keyboard.type(OWNER)
+    expect(cell_editor).to_have_value(OWNER)
+    tab.keyboard.press("Enter")
+
+
 def test_policy_cell_edited_by_keyboard(server, page):  # noqa: F811
     from playwright.sync_api import expect
 
@@ -37,19 +54,18 @@ def test_policy_cell_edited_by_keyboard(server, page):  # noqa: F811
     expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0)
 
     # Keyboard: select the Diamond tier cell, move to Gold's owner, open the cell editor
-    # (Enter), replace its text and commit (Enter).
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 20, box["y"] + 35 + 17)  # header row, then the first row
-    page.keyboard.press("ArrowDown")
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("Enter")
-    cell_editor = page.locator("textarea.gdg-input")  # glide-data-grid's overlay editor
-    expect(cell_editor).to_be_focused()
-    expect(cell_editor).to_have_value("Regional president")
-    page.keyboard.press("ControlOrMeta+a")
-    page.keyboard.type(OWNER)
-    expect(cell_editor).to_have_value(OWNER)
-    page.keyboard.press("Enter")
+    # (Enter), replace its text and commit (Enter). About once in twenty runs (once in CI) the
+    # grid dropped the commit: the editor closed and the cell kept its old text. So the edit may
+    # be tried twice; either way it must reach the URL and survive a reload.
+    for attempt in range(2):
+        _edit_gold_owner(page, grid)
+        try:
+            expect(page).to_have_url(re.compile(r"[?&]policy="), timeout=10_000)
+            break
+        except AssertionError:
+            if attempt:
+                raise
+            expect(_cell(grid, 1, 1)).to_have_text("Regional president")  # dropped, not half-done
 
     expect(page).to_have_url(re.compile(r"[?&]policy="))
     expect(page.get_by_text("Edited from the default policy")).to_be_visible()
