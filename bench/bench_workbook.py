@@ -12,23 +12,19 @@ Run with ``.venv/bin/python bench/bench_workbook.py`` (``--size 10m`` for 200,00
 
 from __future__ import annotations
 
-import argparse
 import io
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import cpu_and_cores, markdown_table, median_seconds, sized_file
+from common import cpu_and_cores, markdown_table, median_seconds, sized_args, sized_file
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", choices=("1m", "10m"), default="1m", help="benchmark file")
-    parser.add_argument("--runs", type=int, default=3, help="runs per measurement")
-    args = parser.parse_args(argv)
+    args = sized_args(__doc__.splitlines()[0], argv)
 
     from kadash.export import customers_table
     from kadash.i18n import translator

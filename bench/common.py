@@ -1,8 +1,9 @@
 """What the benchmark scripts share: the machine line, markdown tables readable as text, a
-median timer and the generated benchmark files by size."""
+median timer, and the generated benchmark files by size with the options that pick one."""
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import platform
@@ -64,3 +65,11 @@ def sized_file(size: str) -> tuple[Path, int, int]:
         print(f"generating {path.name} …", file=sys.stderr)
         generate(data, DEFAULT_SEED)
     return path, lines, customers
+
+
+def sized_args(description: str, argv: list[str] | None = None) -> argparse.Namespace:
+    """The options of a benchmark over one :func:`sized_file`: ``--size`` and ``--runs``."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--size", choices=("1m", "10m"), default="1m", help="benchmark file")
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement")
+    return parser.parse_args(argv)
